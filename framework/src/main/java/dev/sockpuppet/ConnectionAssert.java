@@ -1,0 +1,143 @@
+package dev.sockpuppet;
+
+import dev.sockpuppet.internal.Checks;
+import dev.sockpuppet.internal.Durations;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Assertions on one {@link Connection}; start with {@link SocketAssertions#assertThat(Connection)}.
+ *
+ * <pre>{@code
+ * assertThat(connection).eventually().receivedExactly("PING\r\n").sentExactly("PONG\r\n").isClosed();
+ * }</pre>
+ *
+ * <p>Checks run at once by default. After {@link #eventually()} (the connection's timeout) or
+ * {@link #within(Duration)}, each check is retried until it passes or the time is up, and then
+ * fails with its last failure. Byte mismatches fail with hex dumps as expected and actual values,
+ * so an IDE shows the difference; the message names the connection, the direction and the first
+ * differing offset.
+ */
+public final class ConnectionAssert {
+  private final Connection connection;
+  private final Duration wait;
+
+  ConnectionAssert(Connection connection, Duration wait) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.wait = wait;
+  }
+
+  /** Retries each following check for up to the server's timeout. */
+  public ConnectionAssert eventually() {
+    return within(connection.timeout());
+  }
+
+  /** Retries each following check for up to {@code timeout}. */
+  public ConnectionAssert within(Duration timeout) {
+    return new ConnectionAssert(connection, Durations.requirePositive(timeout, "timeout"));
+  }
+
+  /** Received exactly {@code expected}, nothing more. */
+  public ConnectionAssert receivedExactly(Bytes expected) {
+    Objects.requireNonNull(expected, "expected");
+    return check("to have received exactly " + expected,
+        () -> Checks.exactly(connection.toString(), Direction.RECEIVED, expected, connection.received()));
+  }
+
+  /** Received exactly the UTF-8 encoding of {@code expected}. */
+  public ConnectionAssert receivedExactly(String expected) {
+    return receivedExactly(Bytes.of(expected));
+  }
+
+  /** Sent exactly {@code expected}, nothing more. */
+  public ConnectionAssert sentExactly(Bytes expected) {
+    Objects.requireNonNull(expected, "expected");
+    return check("to have sent exactly " + expected,
+        () -> Checks.exactly(connection.toString(), Direction.SENT, expected, connection.sent()));
+  }
+
+  /** Sent exactly the UTF-8 encoding of {@code expected}. */
+  public ConnectionAssert sentExactly(String expected) {
+    return sentExactly(Bytes.of(expected));
+  }
+
+  /** Received bytes containing {@code expected}. */
+  public ConnectionAssert receivedContaining(Bytes expected) {
+    Objects.requireNonNull(expected, "expected");
+    return check("to have received " + expected,
+        () -> Checks.containing(connection.toString(), Direction.RECEIVED, expected, connection.received()));
+  }
+
+  /** Received the UTF-8 encoding of {@code expected} somewhere. */
+  public ConnectionAssert receivedContaining(String expected) {
+    return receivedContaining(Bytes.of(expected));
+  }
+
+  /** Sent bytes containing {@code expected}. */
+  public ConnectionAssert sentContaining(Bytes expected) {
+    Objects.requireNonNull(expected, "expected");
+    return check("to have sent " + expected,
+        () -> Checks.containing(connection.toString(), Direction.SENT, expected, connection.sent()));
+  }
+
+  /** Sent the UTF-8 encoding of {@code expected} somewhere. */
+  public ConnectionAssert sentContaining(String expected) {
+    return sentContaining(Bytes.of(expected));
+  }
+
+  /** The received text split into lines (LF, CR stripped) is exactly {@code lines}. */
+  public ConnectionAssert receivedLines(String... lines) {
+    List<String> expected = List.of(lines);
+    return check("to have received the lines " + expected,
+        () -> Checks.lines(connection.toString(), Direction.RECEIVED, expected, connection.received()));
+  }
+
+  /** The sent text split into lines is exactly {@code lines}. */
+  public ConnectionAssert sentLines(String... lines) {
+    List<String> expected = List.of(lines);
+    return check("to have sent the lines " + expected,
+        () -> Checks.lines(connection.toString(), Direction.SENT, expected, connection.sent()));
+  }
+
+  /** The whole received text matches {@code regex}. */
+  public ConnectionAssert receivedMatching(String regex) {
+    Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
+    return check("to have received text matching /" + regex + "/",
+        () -> Checks.matching(connection.toString(), Direction.RECEIVED, pattern, connection.received()));
+  }
+
+  /** Closed or reset, by either side. */
+  public ConnectionAssert isClosed() {
+    return state("closed", connection::isClosed);
+  }
+
+  /** Neither closed nor reset. */
+  public ConnectionAssert isOpen() {
+    return state("open", connection::isOpen);
+  }
+
+  /** Reset, by either side. */
+  public ConnectionAssert wasReset() {
+    return state("reset", connection::wasReset);
+  }
+
+  /** The peer shut down its output. */
+  public ConnectionAssert isPeerHalfClosed() {
+    return state("half-closed by its peer", connection::isPeerHalfClosed);
+  }
+
+  private ConnectionAssert state(String state, Supplier<Boolean> holds) {
+    return check("to be " + state,
+        () -> holds.get() ? null : new AssertionFailedError(
+            connection + " is not " + state + "; its events are " + connection.events()));
+  }
+
+  private ConnectionAssert check(String what, Supplier<AssertionFailedError> check) {
+    Checks.run(wait, connection + " " + what, check);
+    return this;
+  }
+}

@@ -1,0 +1,250 @@
+package dev.sockpuppet;
+
+import dev.sockpuppet.ConnectionEvent.Kind;
+import dev.sockpuppet.ConnectionEvent.Side;
+import dev.sockpuppet.internal.Durations;
+import dev.sockpuppet.internal.HexDump;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * The fake's end of one open connection, as a {@link Handler} sees it. Every write is recorded as
+ * a sent chunk once it is on the wire. Reads consume the received stream, which the fake records
+ * as it arrives whether or not the handler reads, so reads never lose or reorder bytes.
+ *
+ * <p>Every read waits at most {@link #readTimeout()} (the server's timeout unless changed) and
+ * then fails with an {@link AssertionFailedError} that shows what arrived. Reads belong to the
+ * handler's thread; writes may come from any thread and are serialised.
+ */
+public final class LiveConnection {
+  private final Connection connection;
+  private final SocketChannel channel;
+  private final StreamEngine engine;
+  private final Object writeLock = new Object();
+  private volatile Duration readTimeout;
+  private long position;
+
+  LiveConnection(Connection connection, SocketChannel channel, StreamEngine engine, Duration readTimeout) {
+    this.connection = connection;
+    this.channel = channel;
+    this.engine = engine;
+    this.readTimeout = readTimeout;
+  }
+
+  /** The record of this connection. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** Position of this connection in the server's accept order. */
+  public int index() {
+    return connection.index();
+  }
+
+  /** How long each read waits before it fails. */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /** Changes how long each later read waits. */
+  public LiveConnection readTimeout(Duration timeout) {
+    this.readTimeout = Durations.requirePositive(timeout, "read timeout");
+    return this;
+  }
+
+  /**
+   * Waits for at least one unread byte and returns all unread bytes; returns empty bytes once the
+   * peer has shut down its output and everything was read.
+   */
+  public Bytes read() throws InterruptedException {
+    Bytes bytes = readUntil("any bytes", unread -> unread.isEmpty() ? -1 : unread.size(), true);
+    return bytes == null ? Bytes.empty() : bytes;
+  }
+
+  /** Waits for exactly {@code count} more bytes and returns them. */
+  public Bytes readExactly(long count) throws InterruptedException {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    return readUntil(count + " bytes", unread -> unread.size() >= count ? count : -1, false);
+  }
+
+  /**
+   * Waits for a line and returns it without its LF (or CRLF). A final line without a terminator is
+   * returned when the peer half-closes; after that, returns null.
+   */
+  public String readLine() throws InterruptedException {
+    Bytes line =
+        readUntil(
+            "a line",
+            unread -> {
+              long lf = unread.indexOf(NEWLINE);
+              return lf < 0 ? -1 : lf + 1;
+            },
+            true);
+    if (line == null) {
+      return null;
+    }
+    long end = line.size();
+    if (end > 0 && line.byteAt(end - 1) == '\n') {
+      end--;
+      if (end > 0 && line.byteAt(end - 1) == '\r') {
+        end--;
+      }
+    }
+    return line.slice(0, end).text();
+  }
+
+  /** Waits until {@code delimiter} arrives and returns everything up to and including it. */
+  public Bytes readUntil(Bytes delimiter) throws InterruptedException {
+    Objects.requireNonNull(delimiter, "delimiter");
+    return readUntil(
+        HexDump.quoted(delimiter),
+        unread -> {
+          long at = unread.indexOf(delimiter);
+          return at < 0 ? -1 : at + delimiter.size();
+        },
+        false);
+  }
+
+  /** Waits until the peer shuts down its output and returns everything not read yet. */
+  public Bytes readToEnd() throws InterruptedException {
+    Bytes rest = readUntil("the end of the stream", unread -> -1, true);
+    return rest == null ? Bytes.empty() : rest;
+  }
+
+  /** Sends {@code bytes} and records them. */
+  public LiveConnection write(Bytes bytes) throws IOException {
+    Objects.requireNonNull(bytes, "bytes");
+    synchronized (writeLock) {
+      long written = 0;
+      try {
+        for (Segment segment : bytes.segments()) {
+          ByteBuffer buffer = ByteBuffer.wrap(segment.readOnlyArray());
+          while (buffer.hasRemaining()) {
+            written += channel.write(buffer);
+          }
+        }
+      } finally {
+        connection.recordSent(written == bytes.size() ? bytes : bytes.slice(0, written));
+      }
+    }
+    return this;
+  }
+
+  /** Sends the UTF-8 encoding of {@code text}. */
+  public LiveConnection write(String text) throws IOException {
+    return write(Bytes.of(text));
+  }
+
+  /** Sends a copy of {@code bytes}. */
+  public LiveConnection write(byte[] bytes) throws IOException {
+    return write(Bytes.of(bytes));
+  }
+
+  /** Sends {@code line} and an LF. */
+  public LiveConnection writeLine(String line) throws IOException {
+    return write(line + "\n");
+  }
+
+  /** Shuts down the fake's output: the peer reads end-of-stream, and can still send. */
+  public void shutdownOutput() throws IOException {
+    synchronized (writeLock) {
+      if (connection.event(Kind.HALF_CLOSED, Side.FAKE, "")) {
+        channel.shutdownOutput();
+      }
+    }
+  }
+
+  /** Closes the connection. Does nothing if it is closed already. */
+  public void close() throws IOException {
+    if (connection.event(Kind.CLOSED, Side.FAKE, "")) {
+      channel.close();
+    }
+  }
+
+  /**
+   * Resets the connection: closes it with linger 0, so a TCP peer gets RST instead of FIN. For
+   * Unix sockets, which have no RST, the peer sees the connection end, with an error if it had
+   * unread data.
+   */
+  public void reset() throws IOException {
+    if (connection.event(Kind.RESET, Side.FAKE, "")) {
+      if (channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+      }
+      channel.close();
+    }
+  }
+
+  /** Whether neither side closed or reset the connection yet. */
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  @Override
+  public String toString() {
+    return "live " + connection;
+  }
+
+  // ---- for the fake's own threads ----
+
+  SocketChannel channel() {
+    return channel;
+  }
+
+  void unmatchedLine(String line) {
+    engine.unmatchedLine(connection, line);
+  }
+
+  /** Measures how much of {@code unread} a read takes, or -1 if it must wait for more. */
+  @FunctionalInterface
+  private interface Extent {
+    long of(Bytes unread);
+  }
+
+  /**
+   * Waits until {@code extent} finds its end in the unread bytes and consumes that much. When the
+   * input ends first, returns what is left if {@code endOk} (null if nothing is left), or fails.
+   */
+  private Bytes readUntil(String what, Extent extent, boolean endOk) throws InterruptedException {
+    Duration timeout = readTimeout;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean ended = connection.inputEnded();
+      Bytes unread = connection.receivedFrom(position);
+      long end = extent.of(unread);
+      if (end >= 0) {
+        position += end;
+        return unread.slice(0, end);
+      }
+      if (ended) {
+        if (!endOk) {
+          throw new AssertionFailedError(
+              connection + ": the input ended while the handler waited for " + what + "; unread: "
+                  + HexDump.describe(unread));
+        }
+        position += unread.size();
+        return unread.isEmpty() ? null : unread;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionFailedError(
+            connection + ": timed out after " + Durations.describe(timeout) + " waiting for " + what
+                + "; unread: " + HexDump.describe(unread));
+      }
+      connection.awaitMoreThan(position + unread.size(), Duration.ofNanos(left));
+      if (Thread.interrupted()) {
+        throw new InterruptedException(connection + " was interrupted while waiting for " + what);
+      }
+    }
+  }
+
+  private static final Bytes NEWLINE = Bytes.of("\n".getBytes(StandardCharsets.US_ASCII));
+}

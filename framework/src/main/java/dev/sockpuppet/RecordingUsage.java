@@ -1,0 +1,14 @@
+package dev.sockpuppet;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where a fake's recording lives: how much is in memory and how much went to its spill file.
+ *
+ * @param memoryLimit the configured in-memory limit in bytes
+ * @param bytesInMemory bytes held in memory, counting a small fixed overhead per chunk
+ * @param bytesSpilled bytes written to the spill file
+ * @param spillFile the spill file, if the recording ever went past its limit; deleted on stop
+ */
+public record RecordingUsage(long memoryLimit, long bytesInMemory, long bytesSpilled, Optional<Path> spillFile) {}

@@ -1,0 +1,95 @@
+package dev.sockpuppet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * A run of recorded bytes, held either in memory or in a recording's spill file. {@link Bytes} is a
+ * sequence of segments, so a view over hundreds of megabytes never has to be one array.
+ */
+abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
+
+  abstract int length();
+
+  /** Copies {@code length} bytes starting at {@code from} into {@code target}. */
+  abstract void copyTo(int from, byte[] target, int targetOffset, int length);
+
+  abstract Segment slice(int from, int to);
+
+  /** The bytes of this segment; may share the array with the segment, so callers never write to it. */
+  byte[] readOnlyArray() {
+    byte[] copy = new byte[length()];
+    copyTo(0, copy, 0, copy.length);
+    return copy;
+  }
+
+  static final class InMemory extends Segment {
+    private final byte[] array;
+    private final int offset;
+    private final int length;
+
+    InMemory(byte[] array, int offset, int length) {
+      this.array = array;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    @Override
+    int length() {
+      return length;
+    }
+
+    byte at(int index) {
+      return array[offset + index];
+    }
+
+    @Override
+    void copyTo(int from, byte[] target, int targetOffset, int count) {
+      System.arraycopy(array, offset + from, target, targetOffset, count);
+    }
+
+    @Override
+    Segment slice(int from, int to) {
+      return new InMemory(array, offset + from, to - from);
+    }
+
+    @Override
+    byte[] readOnlyArray() {
+      return offset == 0 && length == array.length
+          ? array
+          : Arrays.copyOfRange(array, offset, offset + length);
+    }
+  }
+
+  static final class Spilled extends Segment {
+    private final SpillFile file;
+    private final long position;
+    private final int length;
+
+    Spilled(SpillFile file, long position, int length) {
+      this.file = file;
+      this.position = position;
+      this.length = length;
+    }
+
+    @Override
+    int length() {
+      return length;
+    }
+
+    @Override
+    void copyTo(int from, byte[] target, int targetOffset, int count) {
+      try {
+        file.read(position + from, target, targetOffset, count);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read recorded bytes back from " + file, e);
+      }
+    }
+
+    @Override
+    Segment slice(int from, int to) {
+      return new Spilled(file, position + from, to - from);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.sockpuppet;
+
+/**
+ * The entry point of Sockpuppet's assertions.
+ *
+ * <pre>{@code
+ * import static dev.sockpuppet.SocketAssertions.assertThat;
+ *
+ * assertThat(server).eventually().hasConnectionCount(1);
+ * assertThat(server.connection(0)).receivedExactly("PING\r\n").sentExactly("PONG\r\n");
+ * }</pre>
+ *
+ * <p>Failures are opentest4j {@link org.opentest4j.AssertionFailedError}s; byte mismatches carry
+ * hex + ASCII dumps as expected and actual values so IDEs show a line-by-line diff.
+ */
+public final class SocketAssertions {
+  private SocketAssertions() {}
+
+  /** Assertions on a fake and everything that crossed it. */
+  public static TrafficAssert assertThat(FakeServer server) {
+    return new TrafficAssert(server.traffic(), server, null);
+  }
+
+  /** Assertions on recorded traffic. */
+  public static TrafficAssert assertThat(Traffic traffic) {
+    return new TrafficAssert(traffic, null, null);
+  }
+
+  /** Assertions on one connection. */
+  public static ConnectionAssert assertThat(Connection connection) {
+    return new ConnectionAssert(connection, null);
+  }
+}

@@ -1,0 +1,341 @@
+package dev.sockpuppet;
+
+import dev.sockpuppet.ConnectionEvent.Kind;
+import dev.sockpuppet.ConnectionEvent.Side;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running part of a stream server: an accept thread, and per connection one thread that
+ * reads and records everything (and runs a canned responder), plus one for a {@link Handler}.
+ * Blocking channels make every loop straight-line code; closing a channel is what wakes a thread
+ * blocked on it, which is how {@link #close()} stays bounded.
+ */
+final class StreamEngine {
+  private static final System.Logger LOG = System.getLogger(StreamEngine.class.getName());
+  private static final long THREAD_STACK_BYTES = 256 * 1024;
+  private static final int FIRST_READ_BUFFER = 8 * 1024;
+  private static final int LARGEST_READ_BUFFER = 64 * 1024;
+  /** How long close() waits for the server's threads after it closed their channels. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
+
+  /** What the transport adds to an accepted channel: options, and peer credentials if any. */
+  @FunctionalInterface
+  interface AcceptedChannelSetup {
+    PeerCredentials setUp(SocketChannel channel) throws IOException;
+  }
+
+  private final String server;
+  private final String threadPrefix;
+  private final ServerSocketChannel serverChannel;
+  private final Recorder recorder;
+  private final Duration timeout;
+  private final Responder responder;
+  private final Handler handler;
+  private final AcceptedChannelSetup setup;
+  private final Thread acceptor;
+
+  private final Object lock = new Object();
+  private final List<Connection> connections = new ArrayList<>();
+  private final List<Worker> workers = new ArrayList<>();
+  private final List<Problem> problems = new ArrayList<>();
+  private boolean closing;
+
+  StreamEngine(
+      String server,
+      String threadPrefix,
+      ServerSocketChannel serverChannel,
+      Recorder recorder,
+      Duration timeout,
+      Responder responder,
+      Handler handler,
+      AcceptedChannelSetup setup) {
+    this.server = server;
+    this.threadPrefix = threadPrefix;
+    this.serverChannel = serverChannel;
+    this.recorder = recorder;
+    this.timeout = timeout;
+    this.responder = responder;
+    this.handler = handler;
+    this.setup = setup;
+    this.acceptor = newThread(threadPrefix + "-accept", this::acceptLoop);
+  }
+
+  void start() {
+    acceptor.start();
+  }
+
+  List<Connection> connections() {
+    synchronized (lock) {
+      return List.copyOf(connections);
+    }
+  }
+
+  Recorder recorder() {
+    return recorder;
+  }
+
+  /** Problems so far: handler failures, unmatched lines, accept errors, stuck threads. */
+  List<Problem> problems() {
+    synchronized (lock) {
+      return List.copyOf(problems);
+    }
+  }
+
+  void unmatchedLine(Connection connection, String line) {
+    addProblem(new Problem(connection + " received a line no rule matches: \"" + line + "\"", null));
+  }
+
+  private void addProblem(Problem problem) {
+    synchronized (lock) {
+      problems.add(problem);
+    }
+  }
+
+  private boolean closing() {
+    synchronized (lock) {
+      return closing;
+    }
+  }
+
+  private void acceptLoop() {
+    while (true) {
+      SocketChannel channel;
+      try {
+        channel = serverChannel.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (!closing()) {
+          addProblem(new Problem(server + " stopped accepting connections after an error", e));
+        }
+        return;
+      }
+      try {
+        register(channel);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(channel);
+        if (!closing()) {
+          addProblem(new Problem(server + " could not set up an accepted connection", e));
+        }
+      }
+    }
+  }
+
+  private void register(SocketChannel channel) throws IOException {
+    PeerCredentials credentials = setup.setUp(channel);
+    SocketAddress peer = channel.getRemoteAddress();
+    synchronized (lock) {
+      if (closing) {
+        closeQuietly(channel);
+        return;
+      }
+      int index = connections.size();
+      Connection connection = new Connection(server, index, peer, credentials, recorder, timeout);
+      LiveConnection live = new LiveConnection(connection, channel, this, timeout);
+      Reaction reaction = handler == null && !responder.isSink() ? responder.newReaction() : null;
+      String name = threadPrefix + "-conn-" + index;
+      Thread reader = newThread(name, () -> readLoop(live, reaction));
+      Thread handlerThread = handler == null ? null : newThread(name + "-handler", () -> runHandler(live));
+      connections.add(connection);
+      workers.add(new Worker(live, reader, handlerThread));
+      reader.start();
+      if (handlerThread != null) {
+        handlerThread.start();
+      }
+    }
+  }
+
+  /** Reads and records until end-of-stream, a reset or close; feeds a canned responder. */
+  private void readLoop(LiveConnection live, Reaction reaction) {
+    Connection connection = live.connection();
+    SocketChannel channel = live.channel();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(FIRST_READ_BUFFER);
+    try {
+      while (true) {
+        buffer.clear();
+        int read = channel.read(buffer);
+        if (read < 0) {
+          connection.event(Kind.HALF_CLOSED, Side.PEER, "");
+          if (handler == null) {
+            react(live, reaction, null);
+          }
+          return;
+        }
+        buffer.flip();
+        Chunk chunk = connection.recordReceived(recorder.store(buffer));
+        if (reaction != null) {
+          react(live, reaction, chunk.bytes());
+        }
+        if (read == buffer.capacity() && buffer.capacity() < LARGEST_READ_BUFFER) {
+          // A full buffer means more was waiting; larger reads make fewer, larger chunks.
+          buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2);
+        }
+      }
+    } catch (ClosedChannelException e) {
+      // Closed by the fake (a responder, the handler, or stop()); the close is recorded there.
+    } catch (IOException e) {
+      connection.event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
+      closeQuietly(channel);
+    }
+  }
+
+  /** Runs one responder step; a peer that went away is recorded, not reported as a failure. */
+  private void react(LiveConnection live, Reaction reaction, Bytes chunk) {
+    try {
+      if (chunk != null) {
+        reaction.received(live, chunk);
+      } else if (reaction != null) {
+        reaction.peerHalfClosed(live);
+      } else {
+        live.close();
+      }
+    } catch (ClosedChannelException e) {
+      // The connection was closed while answering; the close is already recorded.
+    } catch (IOException e) {
+      live.connection().event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
+      closeQuietly(live.channel());
+    }
+  }
+
+  private void runHandler(LiveConnection live) {
+    try {
+      handler.handle(live);
+      live.close();
+    } catch (InterruptedException | ClosedChannelException e) {
+      if (!closing()) {
+        addProblem(new Problem("the handler of " + live.connection() + " was interrupted", e));
+      }
+      closeQuietly(live.channel());
+    } catch (Throwable e) {
+      if (closing()) {
+        LOG.log(Level.DEBUG, "handler of " + live.connection() + " ended by the shutdown", e);
+      } else {
+        addProblem(new Problem("the handler of " + live.connection() + " failed", e));
+        try {
+          live.reset();
+        } catch (IOException resetFailed) {
+          e.addSuppressed(resetFailed);
+        }
+      }
+      if (e instanceof Error error && !(e instanceof AssertionError)) {
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Stops accepting, closes every connection (which wakes every thread blocked on one), wakes
+   * waiting handlers, and waits a bounded time for all threads. A thread still alive then is
+   * reported as a problem, with its stack.
+   */
+  void close() {
+    synchronized (lock) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    closeQuietly(serverChannel);
+    join(acceptor, deadline);
+    List<Worker> all;
+    synchronized (lock) {
+      all = List.copyOf(workers);
+    }
+    for (Worker worker : all) {
+      Connection connection = worker.live.connection();
+      if (connection.event(Kind.CLOSED, Side.FAKE, "server stopped")) {
+        closeQuietly(worker.live.channel());
+      }
+      connection.wakeWaiters();
+      if (worker.handler != null) {
+        worker.handler.interrupt();
+      }
+    }
+    for (Worker worker : all) {
+      join(worker.reader, deadline);
+      if (worker.handler != null) {
+        join(worker.handler, deadline);
+      }
+    }
+    for (Thread thread : threads(all)) {
+      if (thread.isAlive()) {
+        StuckThread stuck = new StuckThread(thread);
+        addProblem(new Problem(stuck.getMessage(), stuck));
+      }
+    }
+  }
+
+  private List<Thread> threads(List<Worker> all) {
+    List<Thread> threads = new ArrayList<>();
+    threads.add(acceptor);
+    for (Worker worker : all) {
+      threads.add(worker.reader);
+      if (worker.handler != null) {
+        threads.add(worker.handler);
+      }
+    }
+    return threads;
+  }
+
+  private static void join(Thread thread, long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0 || thread.getState() == Thread.State.NEW) {
+      return;
+    }
+    boolean interrupted = false;
+    try {
+      while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          thread.join(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Thread newThread(String name, Runnable body) {
+    Thread thread = new Thread(null, body, name, THREAD_STACK_BYTES);
+    // A thread stuck in user code must never keep the JVM (and the build) alive.
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  static void closeQuietly(java.nio.channels.Channel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "closing " + channel + " failed", e);
+    }
+  }
+
+  private record Worker(LiveConnection live, Thread reader, Thread handler) {}
+
+  /** Something that went wrong on the fake's side, for verify() and close() to report. */
+  record Problem(String description, Throwable cause) {}
+
+  /** A thread that did not end after its channel closed; carries the thread's stack. */
+  private static final class StuckThread extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StuckThread(Thread thread) {
+      super("thread '" + thread.getName() + "' did not stop within " + SHUTDOWN_GRACE.toMillis()
+          + " ms after its connection closed; it is stuck in the code shown below");
+      setStackTrace(thread.getStackTrace());
+    }
+  }
+}

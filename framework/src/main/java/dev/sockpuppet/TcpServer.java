@@ -1,0 +1,158 @@
+package dev.sockpuppet;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A fake TCP server on the loopback interface that records every byte.
+ *
+ * <pre>{@code
+ * try (TcpServer server = TcpServer.create().withResponder(Responder.echo()).start()) {
+ *   new MyClient("127.0.0.1", server.port()).send("hello");
+ *   server.awaitReceived("hello");
+ * }
+ * }</pre>
+ *
+ * <p>Binds {@code 127.0.0.1} on a port the kernel picks, so tests never race for a "free" port.
+ * {@link #port()}, {@link #address()} and {@link #hostAndPort()} fail before {@link #start()}.
+ * See {@link StreamServer} for behaviour, recording and waiting, and {@link FakeServer} for the
+ * lifecycle.
+ */
+public final class TcpServer extends StreamServer {
+  private static final int BACKLOG = 4096;
+
+  private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+  private int requestedPort;
+  private volatile InetSocketAddress bound;
+
+  private TcpServer() {
+    super("tcp");
+  }
+
+  /** A server with the defaults: loopback, port chosen by the kernel, record only. */
+  public static TcpServer create() {
+    return new TcpServer();
+  }
+
+  /** The name used in messages, transcripts and thread names. */
+  public TcpServer withName(String name) {
+    configureName(name);
+    return this;
+  }
+
+  /**
+   * A fixed port instead of one the kernel picks. Fixed ports collide when tests run in parallel;
+   * prefer the default and pass {@link #port()} to the program under test.
+   */
+  public TcpServer withPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("a TCP port is between 0 and 65535, got " + port);
+    }
+    requireNew("withPort");
+    this.requestedPort = port;
+    return this;
+  }
+
+  /**
+   * A loopback address to bind instead of {@code 127.0.0.1}, e.g. {@code ::1}.
+   *
+   * @throws IllegalArgumentException if the address is not a loopback address
+   */
+  public TcpServer withBindAddress(InetAddress address) {
+    Objects.requireNonNull(address, "address");
+    if (!address.isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          "a fake binds loopback only, so nothing outside this machine can reach it; "
+              + address.getHostAddress() + " is not a loopback address");
+    }
+    requireNew("withBindAddress");
+    this.bindAddress = address;
+    return this;
+  }
+
+  /** How long {@code await…} methods and handler reads wait (default 10 s). */
+  public TcpServer withTimeout(Duration timeout) {
+    configureTimeout(timeout);
+    return this;
+  }
+
+  /** Bytes the recording keeps in memory before it spills to a temporary file (default 64 MiB). */
+  public TcpServer withMemoryLimit(long bytes) {
+    configureMemoryLimit(bytes);
+    return this;
+  }
+
+  /** A canned behaviour for every connection; replaces a handler. */
+  public TcpServer withResponder(Responder responder) {
+    configureResponder(responder);
+    return this;
+  }
+
+  /** Plain code for every connection; replaces a responder. */
+  public TcpServer withHandler(Handler handler) {
+    configureHandler(handler);
+    return this;
+  }
+
+  @Override
+  public TcpServer start() {
+    super.start();
+    return this;
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    requireStarted("port");
+    return bound.getPort();
+  }
+
+  /** {@code host:port} as clients and configuration files write it, e.g. {@code 127.0.0.1:41234}. */
+  public String hostAndPort() {
+    requireStarted("hostAndPort");
+    String host = bound.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
+  }
+
+  @Override
+  public InetSocketAddress address() {
+    requireStarted("address");
+    return bound;
+  }
+
+  @Override
+  String kind() {
+    return "TcpServer";
+  }
+
+  @Override
+  ServerSocketChannel bind() throws IOException {
+    ServerSocketChannel opened = ServerSocketChannel.open();
+    try {
+      opened.bind(new InetSocketAddress(bindAddress, requestedPort), BACKLOG);
+      bound = (InetSocketAddress) opened.getLocalAddress();
+    } catch (IOException | RuntimeException e) {
+      opened.close();
+      throw new IOException("cannot bind " + bindAddress.getHostAddress() + ":" + requestedPort + ": " + e.getMessage(), e);
+    }
+    return opened;
+  }
+
+  @Override
+  StreamEngine.AcceptedChannelSetup acceptedChannelSetup() {
+    return accepted -> {
+      // Scripts and responders write small pieces; Nagle would hold them back and skew timing.
+      accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      return null;
+    };
+  }
+
+  @Override
+  void release() {
+    // A TCP listener leaves nothing behind once its channel is closed.
+  }
+}

@@ -1,0 +1,275 @@
+package dev.sockpuppet;
+
+import dev.sockpuppet.internal.UnixSocketPaths;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
+
+/**
+ * A fake server on a Unix-domain stream socket that records every byte: the daemon socket that the
+ * program under test connects to.
+ *
+ * <pre>{@code
+ * try (UnixSocketServer daemon = UnixSocketServer.create().start()) {
+ *   new MyClient(daemon.path()).send("status");
+ *   daemon.awaitReceivedLine("status");
+ * }
+ * }</pre>
+ *
+ * <p>By default the socket lives in a fresh directory that only the current user can enter (0700),
+ * under a short base directory, so its path always fits {@code sun_path} (108 bytes on Linux, 104
+ * on macOS) however long {@code java.io.tmpdir} is; the socket file itself is owner-only (0600).
+ * Both are removed on stop. An explicit {@link #withPath(Path) path} is checked at {@link #start()}:
+ * too long, a missing parent directory, or something listening there fails with a message saying
+ * so; a stale socket file nobody listens on is replaced.
+ *
+ * <p>The default transport is the JDK's own ({@code SocketChannel} over {@code AF_UNIX}), with no
+ * native code. The Linux abstract namespace and peer credentials need what the JDK lacks; for
+ * them, {@link #withAbstractName(String)} and {@link #withPeerCredentials()} switch this server to
+ * junixsocket, which loads a native library on first use.
+ */
+public final class UnixSocketServer extends StreamServer {
+  private static final int BACKLOG = 4096;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+  private Path requestedPath;
+  private String abstractName;
+  private Set<PosixFilePermission> permissions = OWNER_ONLY;
+  private boolean peerCredentials;
+
+  private Path privateDirectory;
+  private volatile Path boundPath;
+  private volatile SocketAddress boundAddress;
+
+  private UnixSocketServer() {
+    super("unix");
+  }
+
+  /** A server with the defaults: a fresh private directory, owner-only socket, record only. */
+  public static UnixSocketServer create() {
+    return new UnixSocketServer();
+  }
+
+  /** The name used in messages, transcripts, thread names and the default socket file name. */
+  public UnixSocketServer withName(String name) {
+    configureName(name);
+    return this;
+  }
+
+  /**
+   * Listens on {@code path} instead of a socket in a fresh private directory. The parent directory
+   * must exist. Checked at {@link #start()}.
+   */
+  public UnixSocketServer withPath(Path path) {
+    Objects.requireNonNull(path, "path");
+    requireNew("withPath");
+    this.requestedPath = path;
+    this.abstractName = null;
+    return this;
+  }
+
+  /**
+   * Listens on {@code name} in Linux's abstract namespace (no file; clients connect to {@code
+   * "\0" + name}, {@code socat ABSTRACT-CONNECT:name}). Uses junixsocket. Fails at start on other
+   * platforms.
+   */
+  public UnixSocketServer withAbstractName(String name) {
+    Objects.requireNonNull(name, "name");
+    UnixSocketPaths.checkAbstractName(name);
+    requireNew("withAbstractName");
+    this.abstractName = name;
+    this.requestedPath = null;
+    return this;
+  }
+
+  /** Permissions of the socket file, e.g. {@code "rw-rw----"} (default {@code "rw-------"}). */
+  public UnixSocketServer withPermissions(String permissions) {
+    Objects.requireNonNull(permissions, "permissions");
+    try {
+      return withPermissions(PosixFilePermissions.fromString(permissions));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "permissions are written like \"rw-------\" (9 characters of r, w, x or -), got \"" + permissions + "\"", e);
+    }
+  }
+
+  /**
+   * Permissions of the socket file (default owner read and write). On Linux a client needs write
+   * permission to connect; {@code "---------"} lets a test see how a client copes with being
+   * refused. The private directory is opened just enough for the socket's permissions to apply.
+   * (The superuser ignores permissions.)
+   */
+  public UnixSocketServer withPermissions(Set<PosixFilePermission> permissions) {
+    Objects.requireNonNull(permissions, "permissions");
+    requireNew("withPermissions");
+    this.permissions = permissions.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(permissions);
+    return this;
+  }
+
+  /**
+   * Records each connection's peer pid, uid and gid ({@link Connection#peerCredentials()}). Uses
+   * junixsocket, since the JDK does not give the pid.
+   */
+  public UnixSocketServer withPeerCredentials() {
+    requireNew("withPeerCredentials");
+    this.peerCredentials = true;
+    return this;
+  }
+
+  /** How long {@code await…} methods and handler reads wait (default 10 s). */
+  public UnixSocketServer withTimeout(Duration timeout) {
+    configureTimeout(timeout);
+    return this;
+  }
+
+  /** Bytes the recording keeps in memory before it spills to a temporary file (default 64 MiB). */
+  public UnixSocketServer withMemoryLimit(long bytes) {
+    configureMemoryLimit(bytes);
+    return this;
+  }
+
+  /** A canned behaviour for every connection; replaces a handler. */
+  public UnixSocketServer withResponder(Responder responder) {
+    configureResponder(responder);
+    return this;
+  }
+
+  /** Plain code for every connection; replaces a responder. */
+  public UnixSocketServer withHandler(Handler handler) {
+    configureHandler(handler);
+    return this;
+  }
+
+  @Override
+  public UnixSocketServer start() {
+    super.start();
+    return this;
+  }
+
+  /**
+   * The socket file's path.
+   *
+   * @throws IllegalStateException before {@link #start()}, or for an abstract-namespace server
+   */
+  public Path path() {
+    requireStarted("path");
+    if (boundPath == null) {
+      throw new IllegalStateException(
+          description() + " listens in the abstract namespace as \"" + abstractName + "\" and has no path; use address()");
+    }
+    return boundPath;
+  }
+
+  /**
+   * The address clients connect to: a {@link UnixDomainSocketAddress}, or for the abstract namespace
+   * and credential-recording servers junixsocket's {@code AFUNIXSocketAddress}.
+   */
+  @Override
+  public SocketAddress address() {
+    requireStarted("address");
+    return boundAddress;
+  }
+
+  @Override
+  String kind() {
+    return "UnixSocketServer";
+  }
+
+  @Override
+  ServerSocketChannel bind() throws IOException {
+    if (abstractName != null) {
+      if (!UnixSocketPaths.hasAbstractNamespace()) {
+        throw new IllegalStateException(
+            "the abstract socket namespace exists only on Linux; use withPath(…) or the default path on this platform");
+      }
+      AFUNIXSocketAddress address = AFUNIXSocketAddress.inAbstractNamespace(abstractName);
+      AFUNIXServerSocketChannel channel = AFUNIXServerSocketChannel.open();
+      bindOrClose(channel, address);
+      boundAddress = address;
+      return channel;
+    }
+    Path path;
+    if (requestedPath != null) {
+      path = requestedPath.toAbsolutePath();
+      UnixSocketPaths.checkLength(path);
+      UnixSocketPaths.prepareForBind(path);
+    } else {
+      privateDirectory = UnixSocketPaths.createPrivateDirectory();
+      path = privateDirectory.resolve(socketFileName());
+      UnixSocketPaths.checkLength(path);
+    }
+    ServerSocketChannel channel;
+    SocketAddress address;
+    if (peerCredentials) {
+      address = AFUNIXSocketAddress.of(path);
+      channel = AFUNIXServerSocketChannel.open();
+    } else {
+      address = UnixDomainSocketAddress.of(path);
+      channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    }
+    bindOrClose(channel, address);
+    boundPath = path;
+    try {
+      UnixSocketPaths.applyPermissions(path, permissions);
+      if (privateDirectory != null) {
+        UnixSocketPaths.openDirectoryFor(privateDirectory, permissions);
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    boundAddress = address;
+    return channel;
+  }
+
+  @Override
+  StreamEngine.AcceptedChannelSetup acceptedChannelSetup() {
+    if (!peerCredentials) {
+      return accepted -> null;
+    }
+    return accepted -> {
+      AFUNIXSocketCredentials credentials = ((AFUNIXSocketChannel) accepted).getPeerCredentials();
+      return credentials == null ? null : new PeerCredentials(credentials.getPid(), credentials.getUid(), credentials.getGid());
+    };
+  }
+
+  @Override
+  void release() throws IOException {
+    if (boundPath != null) {
+      Files.deleteIfExists(boundPath);
+    }
+    if (privateDirectory != null) {
+      Files.deleteIfExists(privateDirectory.resolve(socketFileName()));
+      Files.deleteIfExists(privateDirectory);
+    }
+  }
+
+  private String socketFileName() {
+    String safe = name().replaceAll("[^A-Za-z0-9._-]", "_");
+    return (safe.length() > 24 ? safe.substring(0, 24) : safe) + ".sock";
+  }
+
+  private static void bindOrClose(ServerSocketChannel channel, SocketAddress address) throws IOException {
+    try {
+      channel.bind(address, BACKLOG);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+}

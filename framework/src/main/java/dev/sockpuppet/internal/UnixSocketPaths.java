@@ -1,0 +1,163 @@
+package dev.sockpuppet.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Where Unix sockets live and the checks a path must pass before a bind, each failing with a
+ * message that says what is wrong and how to fix it.
+ */
+public final class UnixSocketPaths {
+  /** {@code sun_path} is 108 bytes on Linux, including the terminating NUL. */
+  public static final int LINUX_SUN_PATH = 108;
+  /** {@code sun_path} is 104 bytes on macOS and the BSDs, including the terminating NUL. */
+  public static final int BSD_SUN_PATH = 104;
+  /**
+   * A private directory name plus a socket name take at most this much; a base directory whose
+   * own path leaves less room than this under the limit is not used.
+   */
+  private static final int ROOM_FOR_NAMES = 48;
+
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+
+  private UnixSocketPaths() {}
+
+  /** The size of {@code sun_path} on this platform. */
+  public static int sunPathSize() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    return os.contains("linux") ? LINUX_SUN_PATH : BSD_SUN_PATH;
+  }
+
+  /** Whether this platform has Linux's abstract socket namespace. */
+  public static boolean hasAbstractNamespace() {
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+  }
+
+  /**
+   * A fresh directory only the current user can enter (0700), under {@code java.io.tmpdir} when
+   * that is short enough, else under {@code /tmp}, so that sockets in it always fit {@code
+   * sun_path}: macOS temp directories alone can take half of it.
+   */
+  public static Path createPrivateDirectory() throws IOException {
+    Path base = Paths.get(System.getProperty("java.io.tmpdir", "/tmp"));
+    if (bytes(base.toAbsolutePath().toString()) + ROOM_FOR_NAMES >= sunPathSize() || !Files.isWritable(base)) {
+      base = Paths.get("/tmp");
+    }
+    return Files.createTempDirectory(
+        base, "sockpuppet-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  /**
+   * Fails unless {@code path} fits {@code sun_path} with its terminating NUL.
+   *
+   * @throws IllegalArgumentException with the length and the limit
+   */
+  public static void checkLength(Path path) {
+    int length = bytes(path.toString());
+    int limit = sunPathSize() - 1;
+    if (length > limit) {
+      throw new IllegalArgumentException(
+          "the Unix socket path is " + length + " bytes long, but the limit on this platform is " + limit
+              + " bytes (sun_path holds " + sunPathSize() + " including the terminating NUL): " + path
+              + "; choose a shorter path, or leave the path out and Sockpuppet creates a short one");
+    }
+  }
+
+  /**
+   * Fails unless the abstract name fits {@code sun_path} after its leading NUL.
+   *
+   * @throws IllegalArgumentException with the length and the limit
+   */
+  public static void checkAbstractName(String name) {
+    int length = bytes(name);
+    int limit = sunPathSize() - 1;
+    if (length == 0 || length > limit) {
+      throw new IllegalArgumentException(
+          "an abstract socket name must be 1 to " + limit + " bytes long, got " + length + " bytes: \"" + name + "\"");
+    }
+  }
+
+  /**
+   * Makes {@code path} ready for a bind: its parent must exist; a socket file there is replaced if
+   * nothing listens on it; anything else there, or a listener, fails the start.
+   *
+   * @throws IllegalArgumentException when the parent is missing or the path is not a socket
+   * @throws IllegalStateException when something is listening on the path
+   */
+  public static void prepareForBind(Path path) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new IllegalArgumentException(
+          "the parent directory of the Unix socket path " + path + " does not exist: " + parent
+              + "; create it first, or leave the path out and Sockpuppet creates a private directory");
+    }
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!isSocket(path)) {
+      throw new IllegalArgumentException(
+          path + " already exists and is not a socket; Sockpuppet only replaces stale socket files."
+              + " Remove it or choose another path");
+    }
+    if (somethingListens(path)) {
+      throw new IllegalStateException(
+          "something is listening on " + path + " already; stop it, or choose another path");
+    }
+    // A socket file nobody listens on is what a crashed process leaves behind.
+    Files.deleteIfExists(path);
+  }
+
+  /** Applies {@code permissions} to the socket file at {@code path}. */
+  public static void applyPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
+    Files.setPosixFilePermissions(path, permissions);
+  }
+
+  /**
+   * Opens the private directory far enough that the socket's own permissions decide who may
+   * connect: a group or other class granted anything on the socket may traverse the directory.
+   */
+  public static void openDirectoryFor(Path directory, Set<PosixFilePermission> socketPermissions) throws IOException {
+    Set<PosixFilePermission> dir = EnumSet.of(
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    if (socketPermissions.contains(PosixFilePermission.GROUP_READ)
+        || socketPermissions.contains(PosixFilePermission.GROUP_WRITE)) {
+      dir.add(PosixFilePermission.GROUP_EXECUTE);
+    }
+    if (socketPermissions.contains(PosixFilePermission.OTHERS_READ)
+        || socketPermissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      dir.add(PosixFilePermission.OTHERS_EXECUTE);
+    }
+    Files.setPosixFilePermissions(directory, dir);
+  }
+
+  /** Whether {@code path} is a socket file (not following links). */
+  public static boolean isSocket(Path path) throws IOException {
+    Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return mode instanceof Integer bits && (bits & S_IFMT) == S_IFSOCK;
+  }
+
+  private static boolean somethingListens(Path path) throws IOException {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      return true;
+    } catch (ConnectException e) {
+      return false;
+    }
+  }
+
+  private static int bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
+  }
+}
