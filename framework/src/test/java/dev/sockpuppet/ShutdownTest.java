@@ -1,0 +1,170 @@
+package dev.sockpuppet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+/** close() is bounded whatever the client or the handler does, and handler errors reach the test. */
+class ShutdownTest {
+  private static final Duration BOUND = Duration.ofSeconds(2);
+
+  @Test
+  void closeReturnsPromptlyWhileAClientHoldsTheConnectionAndTheHandlerIsBlockedInARead() throws Exception {
+    CountDownLatch handlerReading = new CountDownLatch(1);
+    TcpServer server =
+        TcpServer.create()
+            .withName("stuck-read")
+            .withTimeout(Duration.ofMinutes(5))
+            .withHandler(connection -> {
+              handlerReading.countDown();
+              connection.readLine(); // the client never sends a line
+            })
+            .start();
+    try (Socket client = new Socket("127.0.0.1", server.port())) {
+      assertTrue(handlerReading.await(10, TimeUnit.SECONDS), "the handler started reading");
+      assertTimeoutPreemptively(BOUND, server::close);
+      InputStream in = client.getInputStream();
+      assertEquals(-1, in.read(), "the client sees the connection end");
+    }
+    assertFalse(server.isRunning());
+    assertEquals("server stopped", server.connection(0).events().get(1).detail());
+  }
+
+  @Test
+  void closeReturnsPromptlyWhileAHandlerWaitsInItsOwnCode() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch waiting = new CountDownLatch(1);
+    UnixSocketServer server =
+        UnixSocketServer.create()
+            .withHandler(connection -> {
+              waiting.countDown();
+              never.await(); // interruptible: close() interrupts handler threads
+            })
+            .start();
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      assertTrue(waiting.await(10, TimeUnit.SECONDS));
+      assertTimeoutPreemptively(BOUND, server::close);
+    }
+  }
+
+  @Test
+  void aHandlerThatIgnoresInterruptsIsReportedByNameWithoutHangingClose() throws Exception {
+    AtomicBoolean release = new AtomicBoolean();
+    CountDownLatch spinning = new CountDownLatch(1);
+    TcpServer server =
+        TcpServer.create()
+            .withName("spinner")
+            .withHandler(connection -> {
+              spinning.countDown();
+              while (!release.get()) {
+                Thread.onSpinWait();
+              }
+            })
+            .start();
+    try (Socket client = new Socket("127.0.0.1", server.port())) {
+      assertTrue(spinning.await(10, TimeUnit.SECONDS));
+      AssertionFailedError error = assertTimeoutPreemptively(BOUND, () -> assertThrows(AssertionFailedError.class, server::close));
+      assertTrue(
+          error.getMessage().contains("thread 'sockpuppet-spinner-conn-0-handler' did not stop"),
+          error.getMessage());
+    } finally {
+      release.set(true);
+    }
+  }
+
+  @Test
+  void aClientThatNeverReadsCannotBlockCloseWithAFullSendBuffer() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    TcpServer server =
+        TcpServer.create()
+            .withHandler(connection -> {
+              writing.countDown();
+              byte[] block = new byte[64 * 1024];
+              while (true) {
+                connection.write(block); // blocks once the client's receive buffer is full
+              }
+            })
+            .start();
+    try (Socket client = new Socket("127.0.0.1", server.port())) {
+      assertTrue(writing.await(10, TimeUnit.SECONDS));
+      assertTimeoutPreemptively(BOUND, server::close);
+    }
+  }
+
+  @Test
+  void anExceptionInAHandlerIsRethrownByVerifyAndClose() throws Exception {
+    IllegalStateException bug = new IllegalStateException("handler bug");
+    TcpServer server =
+        TcpServer.create()
+            .withName("buggy")
+            .withHandler(connection -> {
+              connection.readLine();
+              throw bug;
+            })
+            .start();
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("go\n".getBytes()));
+    }
+    Connection connection = server.awaitConnection().awaitClosed();
+    assertTrue(connection.wasReset(), "a failing handler resets its connection");
+    AssertionFailedError verified = assertThrows(AssertionFailedError.class, server::verify);
+    assertEquals(
+        "TcpServer 'buggy' had 1 problem:\n"
+            + "  1. the handler of TcpServer 'buggy' connection #0 failed: java.lang.IllegalStateException: handler bug",
+        verified.getMessage());
+    assertEquals(bug, verified.getCause());
+    AssertionFailedError closed = assertThrows(AssertionFailedError.class, server::close);
+    assertEquals(verified.getMessage(), closed.getMessage());
+    server.close(); // idempotent: the second close neither hangs nor throws
+  }
+
+  @Test
+  void aHandlerReadTimesOutWithWhatArrived() throws Exception {
+    TcpServer server =
+        TcpServer.create()
+            .withName("slow-client")
+            .withHandler(connection -> connection.readTimeout(Duration.ofMillis(200)).readLine())
+            .start();
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("no newline".getBytes()));
+      server.awaitConnection().awaitClosed();
+    }
+    AssertionFailedError error = assertThrows(AssertionFailedError.class, server::close);
+    assertTrue(
+        error.getMessage().contains("TcpServer 'slow-client' connection #0: timed out after 200 ms waiting for a line;"
+            + " unread: 10 bytes:\n00000000  6e 6f 20 6e 65 77 6c 69  6e 65"),
+        error.getMessage());
+  }
+
+  @Test
+  void stopIsIdempotentAndAStoppedServerCannotRestart() throws IOException {
+    UnixSocketServer server = UnixSocketServer.create().start();
+    server.stop();
+    server.stop();
+    server.close();
+    IllegalStateException error = assertThrows(IllegalStateException.class, server::start);
+    assertEquals("UnixSocketServer 'unix' was stopped and cannot start again; create a new one", error.getMessage());
+  }
+
+  @Test
+  void startIsIdempotentWhileRunning() {
+    try (TcpServer server = TcpServer.create().start()) {
+      int port = server.port();
+      assertEquals(port, server.start().port());
+    }
+  }
+}
