@@ -61,19 +61,28 @@ public final class UnixSocketPaths {
   }
 
   /**
-   * Fails unless {@code path} fits {@code sun_path} with its terminating NUL.
+   * Fails unless {@code path} is short enough to bind.
    *
    * @throws IllegalArgumentException with the length and the limit
    */
   public static void checkLength(Path path) {
     int length = bytes(path.toString());
-    int limit = sunPathSize() - 1;
+    int limit = maxPathBytes();
     if (length > limit) {
       throw new IllegalArgumentException(
           "the Unix socket path is " + length + " bytes long, but the limit on this platform is " + limit
-              + " bytes (sun_path holds " + sunPathSize() + " including the terminating NUL): " + path
+              + " bytes (sun_path holds " + sunPathSize() + " bytes, and the JDK binds paths up to "
+              + limit + " plus the terminating NUL): " + path
               + "; choose a shorter path, or leave the path out and Sockpuppet creates a short one");
     }
+  }
+
+  /**
+   * The longest path a socket can be bound to: the JDK refuses paths that leave less than two
+   * bytes of {@code sun_path} free, one short of what the kernel takes.
+   */
+  public static int maxPathBytes() {
+    return sunPathSize() - 2;
   }
 
   /**
