@@ -7,6 +7,7 @@ import dev.sockpuppet.internal.HexDump;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -119,10 +120,15 @@ public final class LiveConnection {
     return rest == null ? Bytes.empty() : rest;
   }
 
-  /** Sends {@code bytes} and records them. */
+  /**
+   * Records {@code bytes} and sends them. They are recorded before they go out, so whatever the
+   * peer has read is already on record when the test looks. A write that fails part-way records
+   * a reset with how many bytes were delivered, and throws.
+   */
   public LiveConnection write(Bytes bytes) throws IOException {
     Objects.requireNonNull(bytes, "bytes");
     synchronized (writeLock) {
+      connection.recordSent(bytes);
       long written = 0;
       try {
         for (Segment segment : bytes.segments()) {
@@ -131,8 +137,12 @@ public final class LiveConnection {
             written += channel.write(buffer);
           }
         }
-      } finally {
-        connection.recordSent(written == bytes.size() ? bytes : bytes.slice(0, written));
+      } catch (ClosedChannelException e) {
+        throw e;
+      } catch (IOException e) {
+        connection.event(
+            Kind.RESET, Side.PEER, "write failed after " + written + " of " + bytes.size() + " bytes: " + e.getMessage());
+        throw e;
       }
     }
     return this;
