@@ -8,6 +8,7 @@ import dev.sockpuppet.internal.Transcripts;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,8 @@ public final class Connection {
   private final List<Chunk> chunks = new ArrayList<>();
   private final List<ConnectionEvent> events = new ArrayList<>();
   private final List<Segment> received = new ArrayList<>();
+  /** {@code receivedEnds[i]} is the stream offset just past received segment i. */
+  private long[] receivedEnds = new long[16];
   private final List<Segment> sent = new ArrayList<>();
   private long receivedSize;
   private long sentSize;
@@ -264,8 +267,12 @@ public final class Connection {
               receivedSize,
               Bytes.ofSegments(new Segment[] {segment}),
               recorder.now());
-      received.add(segment);
+      if (received.size() == receivedEnds.length) {
+        receivedEnds = Arrays.copyOf(receivedEnds, receivedEnds.length * 2);
+      }
       receivedSize += segment.length();
+      receivedEnds[received.size()] = receivedSize;
+      received.add(segment);
       chunks.add(chunk);
       changed.signalAll();
       return chunk;
@@ -336,11 +343,22 @@ public final class Connection {
     }
   }
 
-  /** Received bytes from {@code position} on, without waiting. */
+  /**
+   * Received bytes from {@code position} on, without waiting. Costs as much as the unread part,
+   * not the whole recording, so a handler reading a long stream piece by piece stays linear.
+   */
   Bytes receivedFrom(long position) {
     lock.lock();
     try {
-      return Bytes.ofSegments(received).slice(Math.min(position, receivedSize), receivedSize);
+      if (position >= receivedSize) {
+        return Bytes.empty();
+      }
+      // The first segment whose end lies beyond position holds it.
+      int first = Arrays.binarySearch(receivedEnds, 0, received.size(), position);
+      first = first >= 0 ? first + 1 : -first - 1;
+      Bytes rest = Bytes.ofSegments(received.subList(first, received.size()));
+      long firstStart = receivedEnds[first] - received.get(first).length();
+      return rest.slice(position - firstStart, rest.size());
     } finally {
       lock.unlock();
     }

@@ -48,6 +48,7 @@ public final class UnixSocketServer extends StreamServer {
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
   private Path requestedPath;
+  private Path baseDirectory;
   private String abstractName;
   private Set<PosixFilePermission> permissions = OWNER_ONLY;
   private boolean peerCredentials;
@@ -80,6 +81,18 @@ public final class UnixSocketServer extends StreamServer {
     requireNew("withPath");
     this.requestedPath = path;
     this.abstractName = null;
+    return this;
+  }
+
+  /**
+   * Creates the fresh private directory under {@code base} instead of the default ({@code
+   * java.io.tmpdir} when short enough, else {@code /tmp}), e.g. a directory shared with a
+   * container. The base must exist; the socket path must still fit {@code sun_path}.
+   */
+  public UnixSocketServer withBaseDirectory(Path base) {
+    Objects.requireNonNull(base, "base");
+    requireNew("withBaseDirectory");
+    this.baseDirectory = base;
     return this;
   }
 
@@ -209,7 +222,10 @@ public final class UnixSocketServer extends StreamServer {
       UnixSocketPaths.checkLength(path);
       UnixSocketPaths.prepareForBind(path);
     } else {
-      privateDirectory = UnixSocketPaths.createPrivateDirectory();
+      privateDirectory =
+          baseDirectory == null
+              ? UnixSocketPaths.createPrivateDirectory()
+              : UnixSocketPaths.createPrivateDirectory(baseDirectory);
       path = privateDirectory.resolve(socketFileName());
       UnixSocketPaths.checkLength(path);
     }
@@ -226,7 +242,8 @@ public final class UnixSocketServer extends StreamServer {
     boundPath = path;
     try {
       UnixSocketPaths.applyPermissions(path, permissions);
-      if (privateDirectory != null) {
+      boolean beyondOwner = permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
+      if (privateDirectory != null && beyondOwner) {
         UnixSocketPaths.openDirectoryFor(privateDirectory, permissions);
       }
     } catch (IOException | RuntimeException e) {

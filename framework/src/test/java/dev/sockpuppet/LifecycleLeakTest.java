@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -25,6 +26,12 @@ import org.junit.jupiter.api.parallel.Isolated;
 class LifecycleLeakTest {
   private static final int CYCLES = 10_000;
 
+  /**
+   * The servers' base directory: private to this test, so that other processes' fakes in /tmp
+   * (other builds on the same machine) do not count.
+   */
+  @TempDir static Path base;
+
   @Test
   void tcpServersLeaveNothingBehind() {
     assertNoLeaks(() -> TcpServer.create().withName("leak"));
@@ -32,7 +39,7 @@ class LifecycleLeakTest {
 
   @Test
   void unixSocketServersLeaveNothingBehind() {
-    assertNoLeaks(() -> UnixSocketServer.create().withName("leak"));
+    assertNoLeaks(() -> UnixSocketServer.create().withName("leak").withBaseDirectory(base));
   }
 
   @Test
@@ -43,7 +50,7 @@ class LifecycleLeakTest {
       if (i == 100) {
         before = Snapshot.take();
       }
-      try (UnixSocketServer server = UnixSocketServer.create().withResponder(Responder.echo()).start();
+      try (UnixSocketServer server = UnixSocketServer.create().withBaseDirectory(base).withResponder(Responder.echo()).start();
           var client = java.nio.channels.SocketChannel.open(server.address())) {
         client.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
         server.awaitReceived(Bytes.of(new byte[] {1, 2, 3}));
@@ -70,10 +77,10 @@ class LifecycleLeakTest {
     server.stop();
   }
 
-  /** File descriptors, live threads by name, and Sockpuppet directories in the temp directories. */
-  private record Snapshot(int fileDescriptors, List<String> threads, Set<String> socketDirectories) {
+  /** File descriptors, live Sockpuppet threads by name, and what is in the servers' base directory. */
+  private record Snapshot(int fileDescriptors, List<String> threads, Set<String> filesInBase) {
     static Snapshot take() {
-      return new Snapshot(count(Paths.get("/proc/self/fd")), threadNames(), sockpuppetDirectories());
+      return new Snapshot(count(Paths.get("/proc/self/fd")), threadNames(), entries(base));
     }
 
     private static List<String> threadNames() {
@@ -87,13 +94,8 @@ class LifecycleLeakTest {
       return names;
     }
 
-    private static Set<String> sockpuppetDirectories() {
-      Set<Path> bases = new java.util.HashSet<>(List.of(Paths.get(System.getProperty("java.io.tmpdir")), Paths.get("/tmp")));
-      return bases.stream()
-          .flatMap(LifecycleLeakTest.Snapshot::list)
-          .filter(p -> p.getFileName().toString().startsWith("sockpuppet-"))
-          .map(Path::toString)
-          .collect(Collectors.toSet());
+    private static Set<String> entries(Path directory) {
+      return list(directory).map(Path::toString).collect(Collectors.toSet());
     }
 
     private static Stream<Path> list(Path directory) {

@@ -122,6 +122,36 @@ class ResponderTest {
   }
 
   @Test
+  void aHandlerReadingPieceByPieceSeesTheWholeStreamInOrder() throws Exception {
+    int pieces = 5_000;
+    TcpServer server =
+        TcpServer.create()
+            .withHandler(connection -> {
+              for (int i = 0; i < pieces; i++) {
+                Bytes piece = connection.readExactly(7);
+                if (!piece.text().equals(String.format("%06d;", i))) {
+                  throw new AssertionError("piece " + i + " was " + piece);
+                }
+              }
+              connection.writeLine("all " + pieces);
+            })
+            .start();
+    try (Socket client = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = client.getOutputStream();
+      for (int i = 0; i < pieces; i++) {
+        out.write(String.format("%06d;", i).getBytes(StandardCharsets.US_ASCII));
+      }
+      out.flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("all " + pieces, in.readLine());
+    }
+    assertThat(server.awaitConnection()).receivedMatching("(\\d{6};){" + pieces + "}");
+    Connection connection = server.awaitReceived("a condition on the size", bytes -> bytes.size() == 7L * pieces);
+    assertEquals(0, connection.index());
+    server.close();
+  }
+
+  @Test
   void resetByTheFakeIsRecordedAndSeenByTheClient() throws Exception {
     try (TcpServer server = TcpServer.create().withHandler(connection -> {
           connection.readLine();

@@ -179,17 +179,17 @@ class WaitAndAssertTest {
         client.getInputStream().readNBytes(2);
       }
       server.awaitConnection().awaitClosed();
-      String transcript = server.traffic().transcript().replaceAll("\\+\\d+\\.\\d{3}ms", "+T").replaceAll(":\\d+", ":PORT");
+      String transcript = server.traffic().transcript().replaceAll(" +\\+\\d+\\.\\d{3}ms", " +T").replaceAll(":\\d+", ":PORT");
       assertEquals(
           "TcpServer 'echo'\n"
               + "TcpServer 'echo' connection #0 from /127.0.0.1:PORT\n"
-              + "      +T  opened\n"
-              + "      +T  <- received 2 bytes at offset 0\n"
+              + " +T  opened\n"
+              + " +T  <- received 2 bytes at offset 0\n"
               + "              00000000  68 69                                             |hi|\n"
-              + "      +T  -> sent 2 bytes at offset 0\n"
+              + " +T  -> sent 2 bytes at offset 0\n"
               + "              00000000  68 69                                             |hi|\n"
-              + "      +T  peer shut down its output\n"
-              + "      +T  closed by fake\n",
+              + " +T  peer shut down its output\n"
+              + " +T  closed by fake\n",
           transcript);
     }
   }

@@ -30,6 +30,9 @@ public final class UnixSocketPaths {
    */
   private static final int ROOM_FOR_NAMES = 48;
 
+  private static final java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
 
@@ -56,8 +59,20 @@ public final class UnixSocketPaths {
     if (bytes(base.toAbsolutePath().toString()) + ROOM_FOR_NAMES >= sunPathSize() || !Files.isWritable(base)) {
       base = Paths.get("/tmp");
     }
-    return Files.createTempDirectory(
-        base, "sockpuppet-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    return createPrivateDirectory(base);
+  }
+
+  /**
+   * A fresh directory only the current user can enter (0700) under {@code base}.
+   *
+   * @throws IllegalArgumentException if {@code base} is not a directory
+   */
+  public static Path createPrivateDirectory(Path base) throws IOException {
+    if (!Files.isDirectory(base)) {
+      throw new IllegalArgumentException(
+          "the base directory for Unix sockets does not exist: " + base + "; create it first");
+    }
+    return Files.createTempDirectory(base, "sockpuppet-", OWNER_ONLY_DIRECTORY);
   }
 
   /**
