@@ -234,8 +234,9 @@ final class StreamEngine {
 
   /**
    * Stops accepting, closes every connection (which wakes every thread blocked on one), wakes
-   * waiting handlers, and waits a bounded time for all threads. A thread still alive then is
-   * reported as a problem, with its stack.
+   * waiting handlers, and waits for all threads. A thread is reported stuck, with its stack, only
+   * when no thread at all has ended for {@link #SHUTDOWN_GRACE}: thousands of connections take
+   * their time to wind down on two cores, but they keep making progress, and a stuck one does not.
    */
   void close() {
     synchronized (lock) {
@@ -244,9 +245,9 @@ final class StreamEngine {
       }
       closing = true;
     }
-    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
     closeQuietly(serverChannel);
-    join(acceptor, deadline);
+    Joiner joiner = new Joiner();
+    joiner.join(acceptor);
     List<Worker> all;
     synchronized (lock) {
       all = List.copyOf(workers);
@@ -261,10 +262,11 @@ final class StreamEngine {
         worker.handler.interrupt();
       }
     }
+    joiner.restart();
     for (Worker worker : all) {
-      join(worker.reader, deadline);
+      joiner.join(worker.reader);
       if (worker.handler != null) {
-        join(worker.handler, deadline);
+        joiner.join(worker.handler);
       }
     }
     for (Thread thread : threads(all)) {
@@ -287,23 +289,44 @@ final class StreamEngine {
     return threads;
   }
 
-  private static void join(Thread thread, long deadline) {
-    long left = deadline - System.nanoTime();
-    if (left <= 0 || thread.getState() == Thread.State.NEW) {
-      return;
+  /**
+   * Joins threads one after another under a deadline that moves on whenever one of them ends, so
+   * the wait is bounded by the grace period since the last progress, not by the number of threads.
+   */
+  private static final class Joiner {
+    private long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    /** Once a thread outlived the grace period, no later progress extends the wait again. */
+    private boolean expired;
+
+    void restart() {
+      if (!expired) {
+        deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+      }
     }
-    boolean interrupted = false;
-    try {
-      while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          thread.join(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          interrupted = true;
+
+    void join(Thread thread) {
+      if (thread.getState() == Thread.State.NEW) {
+        return;
+      }
+      boolean interrupted = false;
+      try {
+        long left;
+        while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+          try {
+            thread.join(Math.max(1, left / 1_000_000));
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      if (thread.isAlive()) {
+        expired = true;
+      } else {
+        restart();
       }
     }
   }
@@ -335,6 +358,8 @@ final class StreamEngine {
     StuckThread(Thread thread) {
       super("thread '" + thread.getName() + "' did not stop within " + SHUTDOWN_GRACE.toMillis()
           + " ms after its connection closed; it is stuck in the code shown below");
+      // The stack is where the thread is stuck now, which is what the reader needs; the stack of
+      // the thread that noticed it would only show close().
       setStackTrace(thread.getStackTrace());
     }
   }
