@@ -151,6 +151,27 @@ class ShutdownTest {
   }
 
   @Test
+  void manyOpenConnectionsCloseWithoutFalseStuckReports() throws Exception {
+    int count = 500;
+    java.util.List<SocketChannel> clients = new java.util.ArrayList<>();
+    TcpServer server = TcpServer.create().withResponder(Responder.echo()).start();
+    try {
+      for (int i = 0; i < count; i++) {
+        clients.add(SocketChannel.open(server.address()));
+      }
+      server.awaitConnections(count);
+      server.close(); // throws if any of the 1,001 threads were reported stuck
+      for (Connection connection : server.connections()) {
+        assertTrue(connection.isClosed(), connection + " is closed");
+      }
+    } finally {
+      for (SocketChannel client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  @Test
   void stopIsIdempotentAndAStoppedServerCannotRestart() throws IOException {
     UnixSocketServer server = UnixSocketServer.create().start();
     server.stop();
