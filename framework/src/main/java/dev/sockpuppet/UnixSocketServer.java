@@ -271,7 +271,10 @@ public final class UnixSocketServer extends StreamServer {
       Files.deleteIfExists(boundPath);
     }
     if (privateDirectory != null) {
-      Files.deleteIfExists(privateDirectory.resolve(socketFileName()));
+      // Also after a failed start, when the socket file may exist but boundPath was never set.
+      if (boundPath == null) {
+        Files.deleteIfExists(privateDirectory.resolve(socketFileName()));
+      }
       Files.deleteIfExists(privateDirectory);
     }
   }
