@@ -35,7 +35,9 @@ public final class Parameters {
   public static FakeServer resolve(ParameterContext parameterContext, ExtensionContext context) {
     Parameter parameter = parameterContext.getParameter();
     Class<?> type = parameter.getType();
-    String which = "parameter [" + type.getSimpleName() + " " + parameter.getName() + "] of "
+    // Parameter names need javac -parameters, so the message names the index, which always exists.
+    String which = "parameter " + parameterContext.getIndex() + " (" + type.getSimpleName()
+        + (parameter.isNamePresent() ? " " + parameter.getName() : "") + ") of "
         + parameterContext.getDeclaringExecutable().getName() + "(…)";
     if (!FakeServer.class.isAssignableFrom(type)) {
       throw new ParameterResolutionException(
