@@ -16,6 +16,7 @@ import org.junit.platform.engine.OutputDirectoryCreator;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.FileEntry;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -43,9 +44,16 @@ final class TestKit {
   }
 
   private final EngineExecutionResults results;
+  private final Path transcripts;
 
-  private TestKit(EngineExecutionResults results) {
+  private TestKit(EngineExecutionResults results, Path transcripts) {
     this.results = results;
+    this.transcripts = transcripts;
+  }
+
+  /** Where the run's transcripts go ({@code sockpuppet.transcripts.dir}). */
+  Path transcripts() {
+    return transcripts;
   }
 
   /** Runs a fresh copy of {@code fixture} (see {@link FreshClassLoader}). */
@@ -68,7 +76,8 @@ final class TestKit {
             .configurationParameters(all)
             .enableImplicitConfigurationParameters(false)
             .outputDirectoryCreator(new ReportDirectories(reportDirectory))
-            .execute());
+            .execute(),
+        Path.of(all.get("sockpuppet.transcripts.dir")));
   }
 
   static TestKit run(Class<?> fixture, Mode mode) {
@@ -80,9 +89,19 @@ final class TestKit {
     return finished(results.testEvents().finished().list());
   }
 
-  /** Every finished container (classes) by display name. */
+  /** Every finished container (the engine, classes) by display name, e.g. {@code Evidence}. */
   Map<String, TestExecutionResult> containers() {
     return finished(results.containerEvents().finished().list());
+  }
+
+  /** The result of the fixture class {@code fixture} (its fresh copy: matched by name). */
+  TestExecutionResult container(Class<?> fixture) {
+    return results.containerEvents().finished().list().stream()
+        .filter(e -> e.getTestDescriptor().getSource()
+            .filter(s -> s instanceof ClassSource c && c.getClassName().equals(fixture.getName())).isPresent())
+        .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no container for " + fixture.getName() + "; finished: " + containers()));
   }
 
   /** The result of the test whose display name is {@code displayName}. */
