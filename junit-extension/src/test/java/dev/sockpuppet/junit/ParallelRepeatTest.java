@@ -1,7 +1,10 @@
 package dev.sockpuppet.junit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.sockpuppet.junit.TestKit.Mode;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.RepeatedTest;
 
 /**
@@ -20,5 +23,13 @@ class ParallelRepeatTest {
     SystemPropertyTest.checkProperties(Mode.PARALLEL);
     TranscriptTest.checkOnFailure(Mode.PARALLEL);
     ConfigurationTest.checkTimeouts(Mode.PARALLEL);
+    // Every fake was stopped, and stopping joins its threads: none may be left.
+    List<String> left =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(Thread::isAlive)
+            .map(Thread::getName)
+            .filter(name -> name.startsWith("sockpuppet-"))
+            .toList();
+    assertEquals(List.of(), left);
   }
 }

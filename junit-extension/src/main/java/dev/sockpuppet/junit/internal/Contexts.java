@@ -14,14 +14,16 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  */
 final class Contexts {
   private static final String FAKES = "fakes";
-  private static final Namespace ROOT = Namespace.create(Contexts.class);
 
   private Contexts() {}
 
-  /** The configuration, read once per test run and kept in the root store. */
+  /**
+   * The configuration. Read afresh each time: it is three map lookups, and caching it in the root
+   * store would need {@code getOrComputeIfAbsent}, which JUnit 6 deprecates while 5.14 lacks its
+   * replacement.
+   */
   static Settings settings(ExtensionContext context) {
-    return context.getRoot().getStore(ROOT)
-        .getOrComputeIfAbsent(Settings.class, type -> Settings.read(context), Settings.class);
+    return Settings.read(context);
   }
 
   /**

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The extension's configuration parameters ({@code junit-platform.properties}, {@code -D}, or the
- * launcher), read once per test run.
+ * launcher).
  *
  * @param defaultTimeout {@value #TIMEOUT}: the timeout of annotation-declared fakes that set none
  * @param transcripts {@value #WRITE}: {@code on-failure} (default), {@code always} or {@code never}
