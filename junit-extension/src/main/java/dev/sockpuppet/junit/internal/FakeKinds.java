@@ -5,6 +5,7 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -33,7 +34,7 @@ public final class FakeKinds {
                 annotation,
                 common.name(),
                 common.scope(),
-                common.systemProperty().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(common.systemProperty()),
+                common.systemProperty().isEmpty() ? Optional.empty() : Optional.of(common.systemProperty()),
                 origin));
       }
     }

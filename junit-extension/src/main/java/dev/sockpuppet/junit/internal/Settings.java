@@ -3,6 +3,7 @@ package dev.sockpuppet.junit.internal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -38,7 +39,7 @@ public record Settings(Optional<Duration> defaultTimeout, TranscriptMode transcr
     return new Settings(timeout, mode, directory);
   }
 
-  private static <T> T parse(String parameter, java.util.function.Supplier<T> parser) {
+  private static <T> T parse(String parameter, Supplier<T> parser) {
     try {
       return parser.get();
     } catch (IllegalArgumentException e) { // InvalidPathException is one too
