@@ -1,0 +1,19 @@
+package dev.sockpuppet.junit;
+
+/**
+ * The canned behaviours an annotation such as {@link WithTcpServer} can pick with its {@code
+ * responder} attribute. Fixed replies and line rules have attributes of their own ({@code reply},
+ * {@code replyAndClose}, {@code lines}), because they need text.
+ *
+ * <pre>{@code
+ * @WithUnixSocketServer(responder = ResponderType.ECHO)
+ * }</pre>
+ *
+ * @see dev.sockpuppet.Responder
+ */
+public enum ResponderType {
+  /** Records what arrives and sends nothing ({@link dev.sockpuppet.Responder#sink()}); the default. */
+  SINK,
+  /** Sends every chunk back as it arrives ({@link dev.sockpuppet.Responder#echo()}). */
+  ECHO
+}

@@ -1,0 +1,115 @@
+package dev.sockpuppet.junit;
+
+import dev.sockpuppet.junit.internal.SystemPropertyLocks;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * Gives a test a started {@link dev.sockpuppet.TcpServer} on loopback, on a port the kernel picks.
+ *
+ * <pre>{@code
+ * @WithTcpServer(lines = {"PING -> PONG"}, systemProperty = "app.endpoint")
+ * class ClientTest {
+ *   @Test
+ *   void pings(TcpServer server) {
+ *     new Client(System.getProperty("app.endpoint")).ping();   // "127.0.0.1:41234"
+ *     server.awaitReceivedLine("PING");
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Where:</b> on a test class (it then applies to every test of the class and of its
+ * {@code @Nested} classes), on a test method, or on an annotation of your own that composes it.
+ * Repeatable; give each fake of a test a distinct {@link #name()}.
+ *
+ * <p><b>Lifecycle:</b> see {@link Scope}: a fresh server per test unless {@code scope =
+ * Scope.PER_CLASS}. The server is stopped after the test, which also {@linkplain
+ * dev.sockpuppet.FakeServer#verify() verifies} it: an error in a connection handler or a line that no
+ * rule matched fails the test. On failure the server's transcript is added to the failure and
+ * written to a file (see {@link SockpuppetExtension}).
+ *
+ * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code TcpServer},
+ * {@code StreamServer} or {@code FakeServer} receives it; qualify the parameter with {@link
+ * Fake @Fake("name")} when a test has several fakes of that type.
+ *
+ * <p><b>Behaviour:</b> at most one of {@link #responder()} (other than {@code SINK}), {@link
+ * #reply()}, {@link #replyAndClose()} and {@link #lines()}; setting two fails the test with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming both.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Repeatable(WithTcpServer.List.class)
+@ExtendWith(SockpuppetExtension.class)
+@ResourceLock(providers = SystemPropertyLocks.class)
+public @interface WithTcpServer {
+  /**
+   * The server's name in messages, transcripts and thread names, and the name a parameter asks for
+   * with {@link Fake @Fake("name")}. Default {@code "tcp"}.
+   */
+  String name() default "";
+
+  /** A fresh server per test (default) or one per class. */
+  Scope scope() default Scope.PER_TEST;
+
+  /**
+   * A system property set to the server's {@code host:port} (e.g. {@code 127.0.0.1:41234}) while the
+   * fake lives — per test, or from before {@code @BeforeAll} to after {@code @AfterAll} for {@code
+   * Scope.PER_CLASS} — and restored to its previous value (or cleared) afterwards. Tests that set the
+   * same property never run at the same time under parallel execution. Default: none.
+   */
+  String systemProperty() default "";
+
+  /** A canned behaviour; default {@link ResponderType#SINK} (record only). */
+  ResponderType responder() default ResponderType.SINK;
+
+  /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.Responder#reply(String)}). */
+  String reply() default "";
+
+  /**
+   * Text sent once per connection when the first bytes arrive, after which the server shuts down
+   * its output ({@link dev.sockpuppet.Responder#replyAndClose(String)}).
+   */
+  String replyAndClose() default "";
+
+  /**
+   * Line rules ({@link dev.sockpuppet.Responder#lines(dev.sockpuppet.LineRules)}), one per element,
+   * tried in order: {@code "PING -> PONG"} answers the line {@code PING} with {@code PONG}; {@code
+   * "/GET (\\w+)/ -> VALUE $1"} matches a regular expression against the whole line and may use its
+   * groups; {@code "NOOP ->"} accepts the line without answering. The separator is the first {@code
+   * " -> "} (space, arrow, space). A line that no rule matches fails the test when the server stops.
+   */
+  String[] lines() default {};
+
+  /**
+   * How long the server's waits last, e.g. {@code "5s"}, {@code "500ms"}, {@code "2m"} or {@code
+   * "PT5S"}. Default: the configuration parameter {@code sockpuppet.timeout.default}, else 10 s.
+   */
+  String timeout() default "";
+
+  /** Bytes of recording kept in memory before spilling to a file; negative means the default (64 MiB). */
+  long memoryLimit() default -1;
+
+  /**
+   * Holds several {@link WithTcpServer} annotations; the compiler writes it for you when you repeat
+   * the annotation.
+   */
+  @Documented
+  @Inherited
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+  @ExtendWith(SockpuppetExtension.class)
+  @ResourceLock(providers = SystemPropertyLocks.class)
+  @interface List {
+    /** The repeated annotations. */
+    WithTcpServer[] value();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.sockpuppet.junit.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.MediaType;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Publishes a file as a test report attachment ({@code ExtensionContext.publishFile}, JUnit 5.14+
+ * with {@code org.junit.jupiter.api.MediaType}). Kept in a class of its own so that on an older
+ * JUnit only calling it fails (with a {@link LinkageError} the caller catches), not loading the
+ * extension.
+ */
+final class FilePublisher {
+  private FilePublisher() {}
+
+  static void publish(ExtensionContext context, String name, Path source) {
+    context.publishFile(name, MediaType.TEXT_PLAIN_UTF_8, target -> Files.copy(source, target));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.sockpuppet.junit.internal;
+
+import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.TcpServer;
+import dev.sockpuppet.junit.WithTcpServer;
+
+/** {@link WithTcpServer} → a configured {@link TcpServer}. */
+final class TcpServerKind extends FakeKind<WithTcpServer> {
+  TcpServerKind() {
+    super(WithTcpServer.class, TcpServer.class, "tcp");
+  }
+
+  @Override
+  protected Common common(WithTcpServer annotation) {
+    return new Common(annotation.name(), annotation.scope(), annotation.systemProperty());
+  }
+
+  @Override
+  protected FakeServer build(WithTcpServer annotation, Declaration declaration, Settings settings) {
+    String origin = declaration.origin();
+    TcpServer server = TcpServer.create();
+    Configure.attribute(origin, "name", () -> server.withName(declaration.name()));
+    Configure.timeout(origin, annotation.timeout(), settings).ifPresent(server::withTimeout);
+    if (annotation.memoryLimit() >= 0) {
+      server.withMemoryLimit(annotation.memoryLimit());
+    }
+    Behaviours.responder(
+            annotation.responder(), annotation.reply(), annotation.replyAndClose(), annotation.lines(), origin)
+        .ifPresent(server::withResponder);
+    return server;
+  }
+
+  @Override
+  protected String propertyValue(WithTcpServer annotation, FakeServer started) {
+    return ((TcpServer) started).hostAndPort();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.sockpuppet.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockpuppet.TcpServer;
+import dev.sockpuppet.UnixSocketServer;
+import dev.sockpuppet.junit.TestKit.Mode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.platform.engine.TestExecutionResult.Status;
+
+/** Field-style fakes, scopes, {@code @Nested} classes and both test instance lifecycles. */
+class FieldTest {
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void staticFieldsAreSharedInstanceFieldsAndDeclaredFakesAreFreshPerTestNestedToo(Mode mode) {
+    checkPerMethodLifecycle(mode);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void perClassLifecycleSharesInstanceFieldsAndClassScopedFakes(Mode mode) {
+    checkPerClassLifecycle(mode);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void misconfigurationFailsWithAMessageSayingWhatToDo(Mode mode) {
+    checkMisconfiguration(mode);
+  }
+
+  static void checkPerMethodLifecycle(Mode mode) {
+    TestKit kit = TestKit.run(PerMethod.class, mode);
+    List<String> tests = List.of("first(TcpServer, TestReporter)", "second(TcpServer, TestReporter)", "nested(TcpServer, TestReporter)");
+    for (String test : tests) {
+      assertEquals(Status.SUCCESSFUL, kit.test(test).getStatus(), () -> kit.tests().toString());
+    }
+    assertEquals(3, kit.tests().size());
+    assertTrue(kit.containers().values().stream().allMatch(r -> r.getStatus() == Status.SUCCESSFUL), () -> kit.containers().toString());
+    // The static field's fake is one for the class, nested tests included.
+    assertEquals(1, tests.stream().map(t -> kit.report(t, "shared")).distinct().count(), () -> kit.reports().toString());
+    // Instance fields and per-test declarations of the outer class are fresh for every test.
+    assertEquals(3, tests.stream().map(t -> kit.report(t, "perTest")).distinct().count(), () -> kit.reports().toString());
+    assertEquals(3, tests.stream().map(t -> kit.report(t, "declared")).distinct().count(), () -> kit.reports().toString());
+    assertEquals("renamed", kit.report("first(TcpServer, TestReporter)", "renamedName"));
+    for (String test : tests) {
+      Path socket = Path.of(kit.report(test, "perTest"));
+      assertTrue(Files.notExists(socket), "socket file left behind: " + socket);
+    }
+  }
+
+  static void checkPerClassLifecycle(Mode mode) {
+    TestKit kit = TestKit.run(PerClass.class, mode);
+    List<String> tests = List.of("first(TcpServer, UnixSocketServer, TestReporter)", "second(TcpServer, UnixSocketServer, TestReporter)");
+    for (String test : tests) {
+      assertEquals(Status.SUCCESSFUL, kit.test(test).getStatus(), () -> kit.tests().toString());
+    }
+    assertTrue(kit.containers().values().stream().allMatch(r -> r.getStatus() == Status.SUCCESSFUL), () -> kit.containers().toString());
+    assertEquals(1, tests.stream().map(t -> kit.report(t, "classWide")).distinct().count(), () -> kit.reports().toString());
+    assertEquals(1, tests.stream().map(t -> kit.report(t, "instanceField")).distinct().count(), () -> kit.reports().toString());
+    assertEquals(2, tests.stream().map(t -> kit.report(t, "each")).distinct().count(), () -> kit.reports().toString());
+    for (String test : tests) {
+      Path socket = Path.of(kit.report(test, "each"));
+      assertTrue(Files.notExists(socket), "socket file left behind: " + socket);
+    }
+  }
+
+  static void checkMisconfiguration(Mode mode) {
+    TestKit kit = TestKit.run(Misconfigured.class, mode);
+    String outer = "dev.sockpuppet.junit.FieldTest$Misconfigured";
+    assertEquals(Set.of("nullField()", "notAFake()", "perClassOnMethod()", "sameNameTwice()", "badLineRule()", "twoBehaviours()", "badTimeout()"), kit.tests().keySet());
+    Map<String, String> expected =
+        Map.of(
+            "nullField()", "field " + outer + "$NullField.missing is annotated with @Fake but is null; initialize it "
+                + "with the fake to manage, e.g. = TcpServer.create(), where it is declared",
+            "notAFake()", "field " + outer + "$WrongType.notAFake is annotated with @Fake but its type java.lang.String "
+                + "is not a fake; declare it as a TcpServer, UnixSocketServer or another FakeServer",
+            "perClassOnMethod()", "@WithTcpServer 'tcp' on method " + outer + "$OnMethods.perClassOnMethod() has scope = "
+                + "PER_CLASS, which only an annotation on a class can have; move it to the class or remove the scope",
+            "sameNameTwice()", "two fakes of sameNameTwice() are named 'tcp': @WithTcpServer 'tcp' on method " + outer
+                + "$OnMethods.sameNameTwice() and @WithTcpServer 'tcp' on method " + outer
+                + "$OnMethods.sameNameTwice(); give each a distinct name = \"…\"",
+            "badLineRule()", "@WithUnixSocketServer 'unix' on method " + outer + "$OnMethods.badLineRule() has the line "
+                + "rule \"PING=PONG\" without \"->\"; write rules like \"PING -> PONG\", \"/GET (\\\\w+)/ -> VALUE $1\" or \"NOOP ->\"",
+            "twoBehaviours()", "@WithTcpServer 'tcp' on method " + outer + "$OnMethods.twoBehaviours() sets responder = ECHO "
+                + "and reply; a fake has one behaviour, so set only one of them",
+            "badTimeout()", "the timeout of @WithTcpServer 'tcp' on method " + outer + "$OnMethods.badTimeout() is "
+                + "\"soon\"; write a positive duration such as \"500ms\", \"5s\", \"2m\" or \"PT5S\"");
+    expected.forEach((test, message) -> {
+      Throwable failure = kit.failure(test);
+      assertInstanceOf(ExtensionConfigurationException.class, failure, test);
+      assertEquals(message, failure.getMessage(), test);
+    });
+  }
+
+  @Fixture
+  @WithTcpServer(name = "declared")
+  static class PerMethod {
+    @Fake static final TcpServer shared = TcpServer.create().withName("shared");
+    @Fake final UnixSocketServer perTest = UnixSocketServer.create().withName("per-test");
+    @Fake("renamed") final TcpServer other = TcpServer.create();
+
+    @BeforeAll
+    static void sharedIsRunningBeforeAll() {
+      assertTrue(shared.isRunning());
+    }
+
+    @Test
+    void first(@Fake("declared") TcpServer declared, TestReporter reporter) {
+      report(declared, reporter);
+      reporter.publishEntry("renamedName", "renamed");
+    }
+
+    @Test
+    void second(@Fake("declared") TcpServer declared, TestReporter reporter) {
+      report(declared, reporter);
+    }
+
+    void report(TcpServer declared, TestReporter reporter) {
+      assertTrue(shared.isRunning() && perTest.isRunning() && other.isRunning() && declared.isRunning());
+      Clients.sendUnix(perTest.path(), "hi");
+      perTest.awaitReceived("hi");
+      reporter.publishEntry(
+          Map.of(
+              "shared", String.valueOf(shared.port()),
+              "perTest", perTest.path().toString(),
+              "declared", String.valueOf(declared.port())));
+    }
+
+    @Nested
+    class Inner {
+      @Fake final TcpServer inner = TcpServer.create().withName("inner");
+
+      @Test
+      void nested(@Fake("declared") TcpServer declared, TestReporter reporter) {
+        assertTrue(inner.isRunning());
+        report(declared, reporter);
+      }
+    }
+  }
+
+  @Fixture
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  @WithTcpServer(name = "class-wide", scope = Scope.PER_CLASS)
+  @WithUnixSocketServer(name = "each")
+  static class PerClass {
+    @Fake final TcpServer instanceField = TcpServer.create().withName("instance-field");
+    private final TcpServer fromConstructor;
+
+    PerClass(@Fake("class-wide") TcpServer classWide) {
+      this.fromConstructor = classWide;
+    }
+
+    @BeforeAll
+    void sameInBeforeAll(TcpServer classWide) {
+      assertSame(fromConstructor, classWide);
+      assertTrue(instanceField.isRunning());
+    }
+
+    @Test
+    void first(TcpServer classWide, UnixSocketServer each, TestReporter reporter) {
+      report(classWide, each, reporter);
+    }
+
+    @Test
+    void second(TcpServer classWide, UnixSocketServer each, TestReporter reporter) {
+      report(classWide, each, reporter);
+    }
+
+    private void report(TcpServer classWide, UnixSocketServer each, TestReporter reporter) {
+      assertSame(fromConstructor, classWide);
+      assertTrue(classWide.isRunning() && each.isRunning() && instanceField.isRunning());
+      assertNotEquals(classWide.port(), instanceField.port());
+      reporter.publishEntry(
+          Map.of(
+              "classWide", String.valueOf(classWide.port()),
+              "instanceField", String.valueOf(instanceField.port()),
+              "each", each.path().toString()));
+    }
+  }
+
+  @Fixture
+  static class Misconfigured {
+    @Nested
+    class NullField {
+      @Fake TcpServer missing;
+
+      @Test
+      void nullField() {}
+    }
+
+    @Nested
+    class WrongType {
+      @Fake String notAFake = "x";
+
+      @Test
+      void notAFake() {}
+    }
+
+    @Nested
+    class OnMethods {
+      @Test
+      @WithTcpServer(scope = Scope.PER_CLASS)
+      void perClassOnMethod() {}
+
+      // Not two bare @WithTcpServer: JUnit's annotation search drops a repeat equal to an earlier one.
+      @Test
+      @WithTcpServer(reply = "one")
+      @WithTcpServer(reply = "two")
+      void sameNameTwice() {}
+
+      @Test
+      @WithUnixSocketServer(lines = {"PING=PONG"})
+      void badLineRule() {}
+
+      @Test
+      @WithTcpServer(responder = ResponderType.ECHO, reply = "hi")
+      void twoBehaviours() {}
+
+      @Test
+      @WithTcpServer(timeout = "soon")
+      void badTimeout() {}
+    }
+  }
+}

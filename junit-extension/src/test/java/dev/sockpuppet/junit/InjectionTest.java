@@ -1,0 +1,209 @@
+package dev.sockpuppet.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.StreamServer;
+import dev.sockpuppet.TcpServer;
+import dev.sockpuppet.UnixSocketServer;
+import dev.sockpuppet.junit.TestKit.Mode;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.platform.engine.TestExecutionResult.Status;
+
+/** Parameter injection: by type, by name, ambiguity, unknown names, meta-annotations. */
+class InjectionTest {
+  private static final String BY_TYPE = "on class dev.sockpuppet.junit.InjectionTest$ByType";
+  private static final String BY_NAME = "on class dev.sockpuppet.junit.InjectionTest$ByName";
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void injectsByTypeAndRejectsAmbiguousSupertypes(Mode mode) {
+    checkByType(mode);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void injectsByNameAndListsTheNamesWhenItCannot(Mode mode) {
+    checkByName(mode);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void findsFakesThroughAUsersMetaAnnotation(Mode mode) {
+    checkMetaAnnotation(mode);
+  }
+
+  static void checkByType(Mode mode) {
+    TestKit kit = TestKit.run(ByType.class, mode);
+    assertEquals(Status.SUCCESSFUL, kit.test("tcp(TcpServer, TestReporter)").getStatus(), () -> kit.tests().toString());
+    assertEquals(Status.SUCCESSFUL, kit.test("unix(UnixSocketServer, TestReporter)").getStatus(), () -> kit.tests().toString());
+    assertEquals("tcp", kit.report("tcp(TcpServer, TestReporter)", "name"));
+    assertEquals("unix", kit.report("unix(UnixSocketServer, TestReporter)", "name"));
+    String available =
+        "'unix' (UnixSocketServer, @WithUnixSocketServer 'unix' " + BY_TYPE + "), "
+            + "'tcp' (TcpServer, @WithTcpServer 'tcp' " + BY_TYPE + ")";
+    Throwable stream = kit.failure("streamServer(StreamServer)");
+    assertInstanceOf(ParameterResolutionException.class, stream);
+    assertEquals(
+        "parameter 0 (StreamServer) of streamServer(…) is ambiguous: 2 fakes are StreamServers: " + available
+            + "; choose one with @Fake(\"name\")",
+        stream.getMessage());
+    Throwable fake = kit.failure("fakeServer(FakeServer)");
+    assertInstanceOf(ParameterResolutionException.class, fake);
+    assertEquals(
+        "parameter 0 (FakeServer) of fakeServer(…) is ambiguous: 2 fakes are FakeServers: " + available
+            + "; choose one with @Fake(\"name\")",
+        fake.getMessage());
+    assertEquals(4, kit.tests().size());
+  }
+
+  static void checkByName(Mode mode) {
+    TestKit kit = TestKit.run(ByName.class, mode);
+    assertEquals(Status.SUCCESSFUL, kit.test("byName(TcpServer, TcpServer)").getStatus(), () -> kit.tests().toString());
+    assertEquals(Status.SUCCESSFUL, kit.test("inBeforeEachToo()").getStatus(), () -> kit.tests().toString());
+    String available =
+        "'a' (TcpServer, @WithTcpServer 'a' " + BY_NAME + "), 'b' (TcpServer, @WithTcpServer 'b' " + BY_NAME + ")";
+    Throwable unknown = kit.failure("unknownName(TcpServer)");
+    assertInstanceOf(ParameterResolutionException.class, unknown);
+    assertEquals(
+        "parameter 0 (TcpServer) of unknownName(…) asks for the fake named 'c', but there is none; available: " + available,
+        unknown.getMessage());
+    Throwable ambiguous = kit.failure("ambiguous(TcpServer)");
+    assertInstanceOf(ParameterResolutionException.class, ambiguous);
+    assertEquals(
+        "parameter 0 (TcpServer) of ambiguous(…) is ambiguous: 2 fakes are TcpServers: " + available
+            + "; choose one with @Fake(\"name\")",
+        ambiguous.getMessage());
+    Throwable wrongType = kit.failure("wrongType(UnixSocketServer)");
+    assertEquals(
+        "parameter 0 (UnixSocketServer) of wrongType(…) asks for the fake named 'a', but it is a TcpServer, "
+            + "not a UnixSocketServer; available: " + available,
+        wrongType.getMessage());
+    Throwable notAFake = kit.failure("notAFake(String)");
+    assertInstanceOf(ParameterResolutionException.class, notAFake);
+    assertEquals(
+        "parameter 0 (String) of notAFake(…) is annotated with @Fake but java.lang.String is not a fake; "
+            + "declare it as TcpServer, UnixSocketServer, StreamServer or FakeServer",
+        notAFake.getMessage());
+    assertEquals(6, kit.tests().size());
+  }
+
+  static void checkMetaAnnotation(Mode mode) {
+    TestKit kit = TestKit.run(MetaAnnotated.class, mode);
+    assertEquals(Status.SUCCESSFUL, kit.test("composed(UnixSocketServer, TcpServer, TestReporter)").getStatus(), () -> kit.tests().toString());
+    assertEquals(Status.SUCCESSFUL, kit.test("onMethodToo(TcpServer, TestReporter)").getStatus(), () -> kit.tests().toString());
+    Path socket = Path.of(kit.report("composed(UnixSocketServer, TcpServer, TestReporter)", "socket"));
+    assertTrue(socket.isAbsolute());
+    assertTrue(Files.notExists(socket), "socket file left behind: " + socket);
+    assertTrue(Files.notExists(socket.getParent()), "private directory left behind: " + socket.getParent());
+    assertEquals("on-method", kit.report("onMethodToo(TcpServer, TestReporter)", "name"));
+    assertEquals(2, kit.tests().size());
+  }
+
+  @Fixture
+  @WithTcpServer
+  @WithUnixSocketServer
+  static class ByType {
+    @Test
+    void tcp(TcpServer tcp, TestReporter reporter) {
+      assertEquals("", Clients.exchangeTcp(tcp.address(), "hello tcp"));
+      tcp.awaitReceived("hello tcp");
+      reporter.publishEntry("name", tcp.name());
+    }
+
+    @Test
+    void unix(UnixSocketServer unix, TestReporter reporter) {
+      Clients.sendUnix(unix.path(), "hello unix");
+      unix.awaitReceived("hello unix");
+      reporter.publishEntry("name", unix.name());
+    }
+
+    @Test
+    void streamServer(StreamServer any) {}
+
+    @Test
+    void fakeServer(FakeServer any) {}
+  }
+
+  @Fixture
+  @WithTcpServer(name = "a", replyAndClose = "A")
+  @WithTcpServer(name = "b", replyAndClose = "B")
+  static class ByName {
+    private TcpServer fromBeforeEach;
+
+    @BeforeEach
+    void remember(@Fake("b") TcpServer b) {
+      fromBeforeEach = b;
+    }
+
+    @Test
+    void byName(@Fake("a") TcpServer a, @Fake("b") TcpServer b) {
+      assertEquals("A", Clients.exchangeTcp(a.address(), "to a"));
+      assertEquals("B", Clients.exchangeTcp(b.address(), "to b"));
+      assertNotEquals(a.port(), b.port());
+    }
+
+    @Test
+    void inBeforeEachToo() {
+      assertEquals("b", fromBeforeEach.name());
+      assertTrue(fromBeforeEach.isRunning());
+    }
+
+    @Test
+    void unknownName(@Fake("c") TcpServer c) {}
+
+    @Test
+    void ambiguous(TcpServer any) {}
+
+    @Test
+    void wrongType(@Fake("a") UnixSocketServer a) {}
+
+    @Test
+    void notAFake(@Fake("a") String a) {}
+  }
+
+  /** What a user might write: one annotation for the daemon their program talks to. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.TYPE, ElementType.METHOD})
+  @WithUnixSocketServer(name = "daemon", lines = {"PING -> PONG"})
+  @WithTcpServer(name = "api", replyAndClose = "OK")
+  @interface WithDaemon {}
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.TYPE, ElementType.METHOD})
+  @WithTcpServer(name = "on-method")
+  @interface WithOneMore {}
+
+  @Fixture
+  @WithDaemon
+  static class MetaAnnotated {
+    @Test
+    void composed(@Fake("daemon") UnixSocketServer daemon, @Fake("api") TcpServer api, TestReporter reporter) {
+      Clients.sendUnix(daemon.path(), "PING\n");
+      daemon.awaitReceivedLine("PING");
+      assertEquals("OK", Clients.exchangeTcp(api.address(), "GET"));
+      reporter.publishEntry(Map.of("socket", daemon.path().toString()));
+    }
+
+    @Test
+    @WithOneMore
+    void onMethodToo(@Fake("on-method") TcpServer extra, TestReporter reporter) {
+      reporter.publishEntry("name", extra.name());
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.sockpuppet.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sockpuppet.junit.TestKit.Mode;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.RepeatedTest;
+
+/**
+ * Every fixture again, under JUnit's parallel execution in concurrent mode, several times: the
+ * outcomes must be exactly the same as when run one test at a time.
+ */
+class ParallelRepeatTest {
+  @RepeatedTest(5)
+  void everyFixtureGivesTheSameOutcomeUnderParallelExecution() throws IOException {
+    InjectionTest.checkByType(Mode.PARALLEL);
+    InjectionTest.checkByName(Mode.PARALLEL);
+    InjectionTest.checkMetaAnnotation(Mode.PARALLEL);
+    FieldTest.checkPerMethodLifecycle(Mode.PARALLEL);
+    FieldTest.checkPerClassLifecycle(Mode.PARALLEL);
+    FieldTest.checkMisconfiguration(Mode.PARALLEL);
+    SystemPropertyTest.checkProperties(Mode.PARALLEL);
+    TranscriptTest.checkOnFailure(Mode.PARALLEL);
+    ConfigurationTest.checkTimeouts(Mode.PARALLEL);
+    // Every fake was stopped, and stopping joins its threads: none may be left.
+    List<String> left =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(Thread::isAlive)
+            .map(Thread::getName)
+            .filter(name -> name.startsWith("sockpuppet-"))
+            .toList();
+    assertEquals(List.of(), left);
+  }
+}
