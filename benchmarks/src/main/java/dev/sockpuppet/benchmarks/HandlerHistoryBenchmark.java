@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -26,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, batchSize = HandlerHistoryBenchmark.BATCH)
-@Measurement(iterations = 3, batchSize = HandlerHistoryBenchmark.BATCH)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
 @Fork(1)
 @State(Scope.Thread)
 public class HandlerHistoryBenchmark {
@@ -69,7 +70,12 @@ public class HandlerHistoryBenchmark {
   }
 
   @Benchmark
-  public byte exchange() throws IOException {
-    return pingPong.exchange();
+  @OperationsPerInvocation(BATCH)
+  public int exchanges() throws IOException {
+    int sum = 0;
+    for (int i = 0; i < BATCH; i++) {
+      sum += pingPong.exchange();
+    }
+    return sum;
   }
 }

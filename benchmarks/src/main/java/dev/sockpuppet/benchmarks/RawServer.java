@@ -32,7 +32,9 @@ final class RawServer implements AutoCloseable {
 
   /** Same as the fakes' reader threads: small stacks, since thousands may run at once. */
   private static final long STACK_BYTES = 256 * 1024;
-  private static final int READ_BUFFER = 64 * 1024;
+  /** Bulk reads use the fakes' largest read buffer; echo needs only what the fakes start with. */
+  private static final int DISCARD_BUFFER = 64 * 1024;
+  private static final int ECHO_BUFFER = 8 * 1024;
   private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(5);
 
   private final ServerSocketChannel listener;
@@ -83,8 +85,11 @@ final class RawServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel channel) {
-    ByteBuffer buffer =
-        behaviour == Behaviour.DISCARD_HEAP ? ByteBuffer.allocate(READ_BUFFER) : ByteBuffer.allocateDirect(READ_BUFFER);
+    ByteBuffer buffer = switch (behaviour) {
+      case DISCARD_DIRECT -> ByteBuffer.allocateDirect(DISCARD_BUFFER);
+      case DISCARD_HEAP -> ByteBuffer.allocate(DISCARD_BUFFER);
+      case ECHO -> ByteBuffer.allocateDirect(ECHO_BUFFER);
+    };
     try (channel) {
       // Ends at end-of-stream, or when close() closes the channel under the blocked read.
       while (true) {
