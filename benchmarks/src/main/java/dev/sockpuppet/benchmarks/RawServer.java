@@ -27,8 +27,20 @@ final class RawServer implements AutoCloseable {
     /** Reads into a heap buffer: the JDK copies each read out of a temporary direct buffer. */
     DISCARD_HEAP,
     /** Writes every read back. */
-    ECHO
+    ECHO,
+    /**
+     * Prototype of a cheaper recording, not the framework's: copies each read into 4 MiB heap
+     * slabs (G1 allocates arrays that large outside the young generation, so GC never copies them)
+     * instead of one new array per read.
+     */
+    KEEP_IN_HEAP_SLABS
   }
+
+  /**
+   * Slab size of the recording prototypes: just under 4 MiB, so that with G1's 2 MiB regions (a
+   * 4 GiB heap) an array plus its header fills exactly two regions instead of spilling into a third.
+   */
+  private static final int SLAB = 4 * 1024 * 1024 - 1024;
 
   /** Same as the fakes' reader threads: small stacks, since thousands may run at once. */
   private static final long STACK_BYTES = 256 * 1024;
@@ -43,6 +55,8 @@ final class RawServer implements AutoCloseable {
   private final Thread acceptor;
   private final List<SocketChannel> accepted = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
+  /** What the recording prototypes keep, so the memory stays reachable until close(). */
+  private final List<Object> kept = new ArrayList<>();
 
   private RawServer(ServerSocketChannel listener, Path socketFile, Behaviour behaviour) {
     this.listener = listener;
@@ -89,7 +103,12 @@ final class RawServer implements AutoCloseable {
       case DISCARD_DIRECT -> ByteBuffer.allocateDirect(DISCARD_BUFFER);
       case DISCARD_HEAP -> ByteBuffer.allocate(DISCARD_BUFFER);
       case ECHO -> ByteBuffer.allocateDirect(ECHO_BUFFER);
+      case KEEP_IN_HEAP_SLABS -> ByteBuffer.allocateDirect(DISCARD_BUFFER);
     };
+    if (behaviour == Behaviour.KEEP_IN_HEAP_SLABS) {
+      keep(channel, buffer);
+      return;
+    }
     try (channel) {
       // Ends at end-of-stream, or when close() closes the channel under the blocked read.
       while (true) {
@@ -108,6 +127,39 @@ final class RawServer implements AutoCloseable {
       // close() ended this connection.
     } catch (IOException e) {
       // The client went away; nothing to record in a baseline.
+    }
+  }
+
+  /** The recording prototypes: every byte is kept until close(), like a fake's recording. */
+  private void keep(SocketChannel channel, ByteBuffer readBuffer) {
+    List<Object> slabs = new ArrayList<>();
+    byte[] heapSlab = new byte[SLAB];
+    int heapUsed = 0;
+    try (channel) {
+      // Ends at end-of-stream, or when close() closes the channel under the blocked read.
+      while (true) {
+        readBuffer.clear();
+        if (channel.read(readBuffer) < 0) {
+          break;
+        }
+        readBuffer.flip();
+        while (readBuffer.hasRemaining()) {
+          if (heapUsed == SLAB) {
+            slabs.add(heapSlab);
+            heapSlab = new byte[SLAB];
+            heapUsed = 0;
+          }
+          int n = Math.min(readBuffer.remaining(), SLAB - heapUsed);
+          readBuffer.get(heapSlab, heapUsed, n);
+          heapUsed += n;
+        }
+      }
+      slabs.add(heapSlab);
+      synchronized (this) {
+        kept.add(slabs);
+      }
+    } catch (IOException e) {
+      // close() ended this connection, or the client went away.
     }
   }
 
