@@ -1,0 +1,195 @@
+package dev.sockpuppet.benchmarks;
+
+import dev.sockpuppet.Responder;
+import dev.sockpuppet.StreamServer;
+import dev.sockpuppet.TcpServer;
+import dev.sockpuppet.UnixSocketServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * One server holding 1,000 or 10,000 concurrent connections, every one answered: each client
+ * sends a byte and reads its echo. Timed from the first connect to the last echo. The clients run
+ * in a separate process ({@link ConnectionClients}): 10,000 connections need 20,000 descriptors,
+ * exactly this machine's hard {@code ulimit -n}, so one process cannot hold both ends.
+ *
+ * <p>Memory per connection, measured while all connections are held: retained heap after full
+ * GCs, and resident set size (which includes the per-connection thread stacks), each divided by
+ * the count. The baseline is a raw JDK echo server with the same thread-per-connection model.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+// A fixed, pre-touched heap keeps heap resizing out of the resident-size readings.
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@State(Scope.Thread)
+public class ConnectionsBenchmark {
+  /** How long to wait for the client process to report; its own watchdog is shorter than this. */
+  private static final long CLIENT_WAIT_SECONDS = ConnectionClients.WATCHDOG_SECONDS + 10;
+
+  /** Which server holds the connections. */
+  public enum Holder {
+    RAW_ECHO,
+    FAKE_ECHO
+  }
+
+  @Param({"TCP", "UNIX"})
+  public Transport transport;
+
+  @Param
+  public Holder holder;
+
+  @Param({"1000", "10000"})
+  public int connections;
+
+  private Path directory;
+  private RawServer raw;
+  private StreamServer fake;
+  private Process clients;
+  private BufferedReader clientOutput;
+  private Writer clientInput;
+  private long heapBefore;
+  private long residentBefore;
+  private int threadsBefore;
+
+  /** Per-connection footprint; summed by JMH over iterations, hence stored as a share. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Footprint {
+    public double heapBytesPerConnection;
+    public double residentBytesPerConnection;
+    public double threadsPerConnection;
+    /** How long the server's stop took with every connection just closed by its client. */
+    public double stopMillis;
+    /**
+     * Stops in which the fake reported a thread "stuck" although it was only still finishing:
+     * its shutdown grace is one second for all threads together (see PERFORMANCE.md).
+     */
+    public double stopsReportingStuckThreads;
+  }
+
+  @Setup(Level.Trial)
+  public void createDirectory() throws IOException {
+    directory = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
+  }
+
+  @TearDown(Level.Trial)
+  public void deleteDirectory() throws IOException {
+    Files.deleteIfExists(directory);
+  }
+
+  @Setup(Level.Iteration)
+  public void startServerAndClients() throws IOException {
+    heapBefore = Memory.heapAfterGc();
+    residentBefore = Memory.residentBytes();
+    threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+    SocketAddress address;
+    if (holder == Holder.RAW_ECHO) {
+      raw = RawServer.start(transport, directory, RawServer.Behaviour.ECHO);
+      address = raw.address();
+    } else {
+      fake = transport == Transport.TCP
+          ? TcpServer.create().withResponder(Responder.echo()).start()
+          : UnixSocketServer.create().withResponder(Responder.echo()).start();
+      address = fake.address();
+    }
+    String target = address instanceof InetSocketAddress inet
+        ? String.valueOf(inet.getPort())
+        : ((UnixDomainSocketAddress) address).getPath().toString();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    clients = new ProcessBuilder(
+            List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                ConnectionClients.class.getName(), transport == Transport.TCP ? "tcp" : "unix", target,
+                String.valueOf(connections)))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    clientOutput = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
+    clientInput = new OutputStreamWriter(clients.getOutputStream(), StandardCharsets.UTF_8);
+    expect("READY");
+  }
+
+  @Benchmark
+  public String connectAndAnswerAll() throws IOException {
+    clientInput.write("GO\n");
+    clientInput.flush();
+    return expect("ANSWERED " + connections);
+  }
+
+  @TearDown(Level.Iteration)
+  public void measureAndStop(Footprint footprint, IterationParams iteration) throws Exception {
+    double perIteration = 1.0 / iteration.getCount();
+    try {
+      double share = perIteration / connections;
+      footprint.heapBytesPerConnection = (Memory.heapAfterGc() - heapBefore) * share;
+      footprint.residentBytesPerConnection = (Memory.residentBytes() - residentBefore) * share;
+      footprint.threadsPerConnection =
+          (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) * share;
+      if (fake != null && fake.connections().size() != connections) {
+        throw new IllegalStateException(fake + " accepted " + fake.connections().size() + " of " + connections);
+      }
+      clientInput.write("QUIT\n");
+      clientInput.flush();
+      if (!clients.waitFor(CLIENT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the client process did not exit");
+      }
+    } finally {
+      clients.destroyForcibly();
+      long stopStart = System.nanoTime();
+      try {
+        if (fake != null) {
+          fake.close();
+        }
+        if (raw != null) {
+          raw.close();
+        }
+      } catch (AssertionError e) {
+        // Only the false "stuck thread" report is tolerated, and counted; anything else fails.
+        if (!String.valueOf(e.getMessage()).contains("did not stop within")) {
+          throw e;
+        }
+        footprint.stopsReportingStuckThreads = perIteration;
+      } finally {
+        footprint.stopMillis = (System.nanoTime() - stopStart) / 1e6 * perIteration;
+        fake = null;
+        raw = null;
+      }
+    }
+  }
+
+  /** Reads the client's next line; its watchdog bounds the wait by ending the process (EOF). */
+  private String expect(String line) throws IOException {
+    String got = clientOutput.readLine();
+    if (!line.equals(got)) {
+      throw new IllegalStateException("the client process said " + got + " instead of " + line);
+    }
+    return got;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.sockpuppet.benchmarks;
+
+import dev.sockpuppet.TcpServer;
+import dev.sockpuppet.UnixSocketServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockWebServer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Start plus stop of one fake, against the least a server can do: bind, start an accept thread,
+ * close, join it. A test pays this once per fake, so it decides whether a fresh fake per test is
+ * cheap enough to be the default. okhttp's MockWebServer is the incumbent to beat.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class LifecycleBenchmark {
+  private Path directory;
+
+  @Setup(Level.Trial)
+  public void createDirectory() throws IOException {
+    directory = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
+  }
+
+  @TearDown(Level.Trial)
+  public void deleteDirectory() throws IOException {
+    Files.deleteIfExists(directory);
+  }
+
+  /** Baseline: a JDK ServerSocketChannel on loopback port 0 with an accept thread. */
+  @Benchmark
+  public void rawJdkTcp() throws IOException {
+    RawServer.start(Transport.TCP, directory, RawServer.Behaviour.DISCARD_DIRECT).close();
+  }
+
+  /** Baseline for Unix sockets: the same on a socket file in an existing directory. */
+  @Benchmark
+  public void rawJdkUnix() throws IOException {
+    RawServer.start(Transport.UNIX, directory, RawServer.Behaviour.DISCARD_DIRECT).close();
+  }
+
+  @Benchmark
+  public void tcpServer() {
+    TcpServer.create().start().close();
+  }
+
+  /** Includes the fake's private 0700 directory and socket permissions, created and removed. */
+  @Benchmark
+  public void unixSocketServer() {
+    UnixSocketServer.create().start().close();
+  }
+
+  /** okhttp's MockWebServer on loopback port 0 (no name lookup, to compare like with like). */
+  @Benchmark
+  public void mockWebServer() throws IOException {
+    MockWebServer server = new MockWebServer();
+    server.start(InetAddress.getLoopbackAddress(), 0);
+    server.shutdown();
+  }
+}
