@@ -132,7 +132,7 @@ public final class LiveConnection {
       long written = 0;
       try {
         for (Segment segment : bytes.segments()) {
-          ByteBuffer buffer = ByteBuffer.wrap(segment.readOnlyArray());
+          ByteBuffer buffer = segment.asBuffer();
           while (buffer.hasRemaining()) {
             written += channel.write(buffer);
           }

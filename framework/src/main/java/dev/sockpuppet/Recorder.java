@@ -13,6 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Recorder implements AutoCloseable {
   /** What a chunk costs beyond its bytes (chunk, segment and list entry), counted toward the limit. */
   static final int CHUNK_OVERHEAD = 96;
+  /** The first slab of a recording: small, so that a fake that records little costs little. */
+  private static final int FIRST_SLAB = 16 * 1024;
+  /**
+   * Slabs grow to this size. G1 allocates arrays of half a region or more (1 MiB with the usual
+   * 2 MiB regions) directly in the old generation, so a long recording is not copied again and
+   * again by young collections, which a byte[] per chunk was.
+   */
+  private static final int LARGEST_SLAB = 4 * 1024 * 1024;
 
   private final String owner;
   private final long memoryLimit;
@@ -21,6 +29,12 @@ final class Recorder implements AutoCloseable {
   private final AtomicLong spilled = new AtomicLong();
   private SpillFile spillFile;
   private boolean closed;
+
+  /** Chunks are copied into slabs: big shared arrays, handed out in pieces under this lock. */
+  private final Object slabLock = new Object();
+  private byte[] slab;
+  private int slabUsed;
+  private int nextSlabSize = FIRST_SLAB;
 
   Recorder(String owner, long memoryLimit) {
     this.owner = owner;
@@ -36,10 +50,25 @@ final class Recorder implements AutoCloseable {
   Segment store(ByteBuffer data) throws IOException {
     int length = data.remaining();
     long cost = (long) length + CHUNK_OVERHEAD;
-    if (inMemory.addAndGet(cost) <= memoryLimit) {
-      byte[] copy = new byte[length];
-      data.get(copy);
-      return new Segment.InMemory(copy, 0, length);
+    long held = inMemory.addAndGet(cost);
+    if (held <= memoryLimit) {
+      byte[] target;
+      int offset;
+      synchronized (slabLock) {
+        if (slab == null || slab.length - slabUsed < length) {
+          // Never more than the budget left, so a small limit is not exceeded by one big slab.
+          long budgetLeft = memoryLimit - held + length;
+          slab = new byte[(int) Math.max(length, Math.min(nextSlabSize, budgetLeft))];
+          slabUsed = 0;
+          nextSlabSize = Math.min(LARGEST_SLAB, nextSlabSize * 2);
+        }
+        target = slab;
+        offset = slabUsed;
+        slabUsed += length;
+      }
+      // The copy runs outside the lock: the piece is this caller's alone.
+      data.get(target, offset, length);
+      return new Segment.InMemory(target, offset, length);
     }
     inMemory.addAndGet(-cost);
     SpillFile file = spillFile();

@@ -2,6 +2,7 @@ package dev.sockpuppet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -16,6 +17,11 @@ abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
   abstract void copyTo(int from, byte[] target, int targetOffset, int length);
 
   abstract Segment slice(int from, int to);
+
+  /** A buffer over the bytes of this segment for a channel to write; it may share the array. */
+  ByteBuffer asBuffer() {
+    return ByteBuffer.wrap(readOnlyArray());
+  }
 
   /** The bytes of this segment; may share the array with the segment, so callers never write to it. */
   byte[] readOnlyArray() {
@@ -52,6 +58,11 @@ abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
     @Override
     Segment slice(int from, int to) {
       return new InMemory(array, offset + from, to - from);
+    }
+
+    @Override
+    ByteBuffer asBuffer() {
+      return ByteBuffer.wrap(array, offset, length).asReadOnlyBuffer();
     }
 
     @Override
