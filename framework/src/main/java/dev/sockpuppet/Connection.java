@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -40,7 +39,6 @@ public final class Connection {
   private final Duration timeout;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
   private final List<Chunk> chunks = new ArrayList<>();
   private final List<ConnectionEvent> events = new ArrayList<>();
   private final List<Segment> received = new ArrayList<>();
@@ -274,7 +272,6 @@ public final class Connection {
       receivedEnds[received.size()] = receivedSize;
       received.add(segment);
       chunks.add(chunk);
-      changed.signalAll();
       return chunk;
     } finally {
       lock.unlock();
@@ -292,7 +289,6 @@ public final class Connection {
         sent.add(segment);
       }
       sentSize += bytes.size();
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -327,7 +323,6 @@ public final class Connection {
         case OPENED -> {}
       }
       events.add(new ConnectionEvent(kind, side, recorder.now(), detail));
-      changed.signalAll();
       return true;
     } finally {
       lock.unlock();
@@ -364,27 +359,6 @@ public final class Connection {
     }
   }
 
-  /**
-   * Waits until more than {@code position} bytes were received, the peer half-closed, or the
-   * connection ended, for at most {@code wait}. Returns the received size at that moment.
-   */
-  long awaitMoreThan(long position, Duration wait) throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    lock.lock();
-    try {
-      while (receivedSize <= position && !peerHalfClosed && !closed && !reset) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        changed.awaitNanos(left);
-      }
-      return receivedSize;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Whether no more bytes can arrive: the peer half-closed or the connection ended. */
   boolean inputEnded() {
     lock.lock();
@@ -395,13 +369,4 @@ public final class Connection {
     }
   }
 
-  /** Wakes threads waiting in {@link #awaitMoreThan}, e.g. when the server stops. */
-  void wakeWaiters() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
 }

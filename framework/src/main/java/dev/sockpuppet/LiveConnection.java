@@ -15,9 +15,14 @@ import java.util.Objects;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * The fake's end of one open connection, as a {@link Handler} sees it. Every write is recorded as
- * a sent chunk once it is on the wire. Reads consume the received stream, which the fake records
- * as it arrives whether or not the handler reads, so reads never lose or reorder bytes.
+ * The fake's end of one open connection, as a {@link Handler} sees it. Every read records what it
+ * takes from the socket before returning it, and every write is recorded before it goes out, so
+ * the recording always holds at least what either side has seen.
+ *
+ * <p>Like a real server, the fake reads when the handler reads: bytes the peer sends meanwhile
+ * wait in the socket (and a peer that sends a lot is slowed down by TCP flow control) until the
+ * handler reads them or returns. When the handler returns, whatever already arrived is recorded
+ * before the connection closes.
  *
  * <p>Every read waits at most {@link #readTimeout()} (the server's timeout unless changed) and
  * then fails with an {@link AssertionFailedError} that shows what arrived. Reads belong to the
@@ -26,14 +31,17 @@ import org.opentest4j.AssertionFailedError;
 public final class LiveConnection {
   private final Connection connection;
   private final SocketChannel channel;
+  /** How a handler's reads reach the socket; null for canned responders, which never read. */
+  private final ChannelPump pump;
   private final StreamEngine engine;
   private final Object writeLock = new Object();
   private volatile Duration readTimeout;
   private long position;
 
-  LiveConnection(Connection connection, SocketChannel channel, StreamEngine engine, Duration readTimeout) {
+  LiveConnection(Connection connection, SocketChannel channel, ChannelPump pump, StreamEngine engine, Duration readTimeout) {
     this.connection = connection;
     this.channel = channel;
+    this.pump = pump;
     this.engine = engine;
     this.readTimeout = readTimeout;
   }
@@ -63,13 +71,13 @@ public final class LiveConnection {
    * Waits for at least one unread byte and returns all unread bytes; returns empty bytes once the
    * peer has shut down its output and everything was read.
    */
-  public Bytes read() throws InterruptedException {
+  public Bytes read() throws IOException, InterruptedException {
     Bytes bytes = readUntil("any bytes", unread -> unread.isEmpty() ? -1 : unread.size(), true);
     return bytes == null ? Bytes.empty() : bytes;
   }
 
   /** Waits for exactly {@code count} more bytes and returns them. */
-  public Bytes readExactly(long count) throws InterruptedException {
+  public Bytes readExactly(long count) throws IOException, InterruptedException {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
@@ -80,7 +88,7 @@ public final class LiveConnection {
    * Waits for a line and returns it without its LF (or CRLF). A final line without a terminator is
    * returned when the peer half-closes; after that, returns null.
    */
-  public String readLine() throws InterruptedException {
+  public String readLine() throws IOException, InterruptedException {
     Bytes line =
         readUntil(
             "a line",
@@ -103,7 +111,7 @@ public final class LiveConnection {
   }
 
   /** Waits until {@code delimiter} arrives and returns everything up to and including it. */
-  public Bytes readUntil(Bytes delimiter) throws InterruptedException {
+  public Bytes readUntil(Bytes delimiter) throws IOException, InterruptedException {
     Objects.requireNonNull(delimiter, "delimiter");
     return readUntil(
         HexDump.quoted(delimiter),
@@ -115,7 +123,7 @@ public final class LiveConnection {
   }
 
   /** Waits until the peer shuts down its output and returns everything not read yet. */
-  public Bytes readToEnd() throws InterruptedException {
+  public Bytes readToEnd() throws IOException, InterruptedException {
     Bytes rest = readUntil("the end of the stream", unread -> -1, true);
     return rest == null ? Bytes.empty() : rest;
   }
@@ -134,7 +142,12 @@ public final class LiveConnection {
         for (Segment segment : bytes.segments()) {
           ByteBuffer buffer = segment.asBuffer();
           while (buffer.hasRemaining()) {
-            written += channel.write(buffer);
+            int now = channel.write(buffer);
+            written += now;
+            if (now == 0 && pump != null) {
+              // Non-blocking mode: the peer's receive window is full until it reads.
+              pump.awaitWritable();
+            }
           }
         }
       } catch (ClosedChannelException e) {
@@ -175,7 +188,7 @@ public final class LiveConnection {
   /** Closes the connection. Does nothing if it is closed already. */
   public void close() throws IOException {
     if (connection.event(Kind.CLOSED, Side.FAKE, "")) {
-      channel.close();
+      closeChannel();
     }
   }
 
@@ -189,7 +202,7 @@ public final class LiveConnection {
       if (channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
         channel.setOption(StandardSocketOptions.SO_LINGER, 0);
       }
-      channel.close();
+      closeChannel();
     }
   }
 
@@ -213,6 +226,37 @@ public final class LiveConnection {
     engine.unmatchedLine(connection, line);
   }
 
+  /** After the handler returned: records what already arrived, then closes. */
+  void finish() throws IOException {
+    if (pump != null && connection.isOpen()) {
+      pump.readAvailable();
+    }
+    close();
+  }
+
+  /** The server stops: closes the connection, waking a thread blocked on it. */
+  void stop() {
+    if (connection.event(Kind.CLOSED, Side.FAKE, "server stopped")) {
+      StreamEngine.closeQuietly(channel);
+    }
+    release();
+  }
+
+  /** Lets go of the pump's selectors, which also frees a closed channel's file descriptor. */
+  void release() {
+    if (pump != null) {
+      pump.close();
+    }
+  }
+
+  private void closeChannel() throws IOException {
+    try {
+      channel.close();
+    } finally {
+      release();
+    }
+  }
+
   /** Measures how much of {@code unread} a read takes, or -1 if it must wait for more. */
   @FunctionalInterface
   private interface Extent {
@@ -223,7 +267,10 @@ public final class LiveConnection {
    * Waits until {@code extent} finds its end in the unread bytes and consumes that much. When the
    * input ends first, returns what is left if {@code endOk} (null if nothing is left), or fails.
    */
-  private Bytes readUntil(String what, Extent extent, boolean endOk) throws InterruptedException {
+  private Bytes readUntil(String what, Extent extent, boolean endOk) throws IOException, InterruptedException {
+    if (pump == null) {
+      throw new IllegalStateException("reads belong to a Handler; " + connection + " is played by a responder");
+    }
     Duration timeout = readTimeout;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -249,7 +296,7 @@ public final class LiveConnection {
             connection + ": timed out after " + Durations.describe(timeout) + " waiting for " + what
                 + "; unread: " + HexDump.describe(unread));
       }
-      connection.awaitMoreThan(position + unread.size(), Duration.ofNanos(left));
+      pump.fill(left);
       if (Thread.interrupted()) {
         throw new InterruptedException(connection + " was interrupted while waiting for " + what);
       }

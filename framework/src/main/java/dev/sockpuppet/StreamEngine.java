@@ -14,16 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The running part of a stream server: an accept thread, and per connection one thread that
- * reads and records everything (and runs a canned responder), plus one for a {@link Handler}.
- * Blocking channels make every loop straight-line code; closing a channel is what wakes a thread
+ * The running part of a stream server: an accept thread, and one thread per connection. For a
+ * canned responder that thread reads and records everything with blocking reads and lets the
+ * responder react to each chunk; for a {@link Handler} it runs the handler, whose reads record
+ * through a {@link ChannelPump}. Closing a channel (and a pump's selectors) is what wakes a thread
  * blocked on it, which is how {@link #close()} stays bounded.
  */
 final class StreamEngine {
   private static final System.Logger LOG = System.getLogger(StreamEngine.class.getName());
   private static final long THREAD_STACK_BYTES = 256 * 1024;
-  private static final int FIRST_READ_BUFFER = 8 * 1024;
-  private static final int LARGEST_READ_BUFFER = 64 * 1024;
   /** How long close() waits for the server's threads after it closed their channels. */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
@@ -140,51 +139,46 @@ final class StreamEngine {
       }
       int index = connections.size();
       Connection connection = new Connection(server, index, peer, credentials, recorder, timeout);
-      LiveConnection live = new LiveConnection(connection, channel, this, timeout);
-      Reaction reaction = handler == null && !responder.isSink() ? responder.newReaction() : null;
       String name = threadPrefix + "-conn-" + index;
-      Thread reader = newThread(name, () -> readLoop(live, reaction));
-      Thread handlerThread = handler == null ? null : newThread(name + "-handler", () -> runHandler(live));
-      connections.add(connection);
-      workers.add(new Worker(live, reader, handlerThread));
-      reader.start();
-      if (handlerThread != null) {
-        handlerThread.start();
+      Thread thread;
+      LiveConnection live;
+      if (handler == null) {
+        // Canned responders react on the thread that reads, one blocking read per chunk.
+        live = new LiveConnection(connection, channel, null, this, timeout);
+        Reaction reaction = responder.isSink() ? null : responder.newReaction();
+        LiveConnection reacting = live;
+        thread = newThread(name, () -> readLoop(reacting, reaction));
+      } else {
+        // A handler reads on its own thread, through a pump that can wait with a timeout.
+        live = new LiveConnection(connection, channel, ChannelPump.open(channel, connection, recorder), this, timeout);
+        LiveConnection handled = live;
+        thread = newThread(name, () -> runHandler(handled));
       }
+      connections.add(connection);
+      workers.add(new Worker(live, thread));
+      thread.start();
     }
   }
 
   /** Reads and records until end-of-stream, a reset or close; feeds a canned responder. */
   private void readLoop(LiveConnection live, Reaction reaction) {
-    Connection connection = live.connection();
-    SocketChannel channel = live.channel();
-    ByteBuffer buffer = ByteBuffer.allocateDirect(FIRST_READ_BUFFER);
+    ChunkReader reader = new ChunkReader(live.channel(), live.connection(), recorder);
     try {
-      while (true) {
-        buffer.clear();
-        int read = channel.read(buffer);
-        if (read < 0) {
-          connection.event(Kind.HALF_CLOSED, Side.PEER, "");
-          if (handler == null) {
-            react(live, reaction, null);
-          }
-          return;
-        }
-        buffer.flip();
-        Chunk chunk = connection.recordReceived(recorder.store(buffer));
+      for (Chunk chunk; (chunk = reader.read()) != null; ) {
         if (reaction != null) {
           react(live, reaction, chunk.bytes());
         }
-        if (read == buffer.capacity() && buffer.capacity() < LARGEST_READ_BUFFER) {
-          // A full buffer means more was waiting; larger reads make fewer, larger chunks.
-          buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2);
-        }
+      }
+      if (reader.endOfStream()) {
+        react(live, reaction, null);
+      } else {
+        closeQuietly(live.channel());
       }
     } catch (ClosedChannelException e) {
-      // Closed by the fake (a responder, the handler, or stop()); the close is recorded there.
-    } catch (IOException e) {
-      connection.event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
-      closeQuietly(channel);
+      // Closed by the fake (a responder or stop()); the close is recorded there.
+    } catch (RuntimeException e) {
+      addProblem(new Problem("the reading thread of " + live.connection() + " failed", e));
+      closeQuietly(live.channel());
     }
   }
 
@@ -209,12 +203,11 @@ final class StreamEngine {
   private void runHandler(LiveConnection live) {
     try {
       handler.handle(live);
-      live.close();
+      live.finish();
     } catch (InterruptedException | ClosedChannelException e) {
       if (!closing()) {
-        addProblem(new Problem("the handler of " + live.connection() + " was interrupted", e));
+        addProblem(new Problem("the handler of " + live.connection() + " was interrupted or used its closed connection", e));
       }
-      closeQuietly(live.channel());
     } catch (Throwable e) {
       if (closing()) {
         LOG.log(Level.DEBUG, "handler of " + live.connection() + " ended by the shutdown", e);
@@ -229,6 +222,8 @@ final class StreamEngine {
       if (e instanceof Error error && !(e instanceof AssertionError)) {
         throw error;
       }
+    } finally {
+      live.release();
     }
   }
 
@@ -253,21 +248,15 @@ final class StreamEngine {
       all = List.copyOf(workers);
     }
     for (Worker worker : all) {
-      Connection connection = worker.live.connection();
-      if (connection.event(Kind.CLOSED, Side.FAKE, "server stopped")) {
-        closeQuietly(worker.live.channel());
-      }
-      connection.wakeWaiters();
-      if (worker.handler != null) {
-        worker.handler.interrupt();
+      worker.live.stop();
+      if (handler != null) {
+        // A handler may wait in its own code; an interrupt ends sleeps and latch waits.
+        worker.thread.interrupt();
       }
     }
     joiner.restart();
     for (Worker worker : all) {
-      joiner.join(worker.reader);
-      if (worker.handler != null) {
-        joiner.join(worker.handler);
-      }
+      joiner.join(worker.thread);
     }
     for (Thread thread : threads(all)) {
       if (thread.isAlive()) {
@@ -281,10 +270,7 @@ final class StreamEngine {
     List<Thread> threads = new ArrayList<>();
     threads.add(acceptor);
     for (Worker worker : all) {
-      threads.add(worker.reader);
-      if (worker.handler != null) {
-        threads.add(worker.handler);
-      }
+      threads.add(worker.thread);
     }
     return threads;
   }
@@ -338,15 +324,15 @@ final class StreamEngine {
     return thread;
   }
 
-  static void closeQuietly(java.nio.channels.Channel channel) {
+  static void closeQuietly(java.io.Closeable closeable) {
     try {
-      channel.close();
+      closeable.close();
     } catch (IOException e) {
-      LOG.log(Level.DEBUG, "closing " + channel + " failed", e);
+      LOG.log(Level.DEBUG, "closing " + closeable + " failed", e);
     }
   }
 
-  private record Worker(LiveConnection live, Thread reader, Thread handler) {}
+  private record Worker(LiveConnection live, Thread thread) {}
 
   /** Something that went wrong on the fake's side, for verify() and close() to report. */
   record Problem(String description, Throwable cause) {}

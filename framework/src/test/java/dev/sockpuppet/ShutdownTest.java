@@ -79,7 +79,7 @@ class ShutdownTest {
       assertTrue(spinning.await(10, TimeUnit.SECONDS));
       AssertionFailedError error = assertTimeoutPreemptively(BOUND, () -> assertThrows(AssertionFailedError.class, server::close));
       assertTrue(
-          error.getMessage().contains("thread 'sockpuppet-spinner-conn-0-handler' did not stop"),
+          error.getMessage().contains("thread 'sockpuppet-spinner-conn-0' did not stop"),
           error.getMessage());
     } finally {
       release.set(true);
