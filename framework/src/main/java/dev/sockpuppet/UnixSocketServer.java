@@ -2,6 +2,7 @@ package dev.sockpuppet;
 
 import dev.sockpuppet.internal.UnixSocketPaths;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -30,10 +32,13 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  * }
  * }</pre>
  *
- * <p>By default the socket lives in a fresh directory that only the current user can enter (0700),
- * under a short base directory, so its path always fits {@code sun_path} (108 bytes on Linux, 104
- * on macOS) however long {@code java.io.tmpdir} is; the socket file itself is owner-only (0600).
- * Both are removed on stop. An explicit {@link #withPath(Path) path} is checked at {@link #start()}:
+ * <p>By default the socket lives in a private directory that only the current user can enter
+ * (0700), made fresh for this JVM under a short base directory, so its path always fits {@code
+ * sun_path} (108 bytes on Linux, 104 on macOS) however long {@code java.io.tmpdir} is. Each server
+ * has a socket file of its own there, named after the server plus a random part, owner-only
+ * (0600), and removed on stop. A server whose socket others may use ({@link
+ * #withPermissions(String)} beyond the owner) or with a {@link #withBaseDirectory(Path) base
+ * directory} gets a fresh directory of its own instead, removed on stop too. An explicit {@link #withPath(Path) path} is checked at {@link #start()}:
  * too long, a missing parent directory, or something listening there fails with a message saying
  * so; a stale socket file nobody listens on is replaced.
  *
@@ -216,33 +221,48 @@ public final class UnixSocketServer extends StreamServer {
       boundAddress = address;
       return channel;
     }
-    Path path;
+    boolean beyondOwner = permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
+    ServerSocketChannel channel;
+    SocketAddress address;
     if (requestedPath != null) {
-      path = requestedPath.toAbsolutePath();
+      Path path = requestedPath.toAbsolutePath();
       UnixSocketPaths.checkLength(path);
       UnixSocketPaths.prepareForBind(path);
+      address = addressOf(path);
+      channel = bindOrClose(address);
+      boundPath = path;
+    } else if (baseDirectory == null && !beyondOwner) {
+      // The common case: a socket of its own name in the process's private directory. A random
+      // part keeps names unique; the rare clash with a live socket just draws again.
+      Path directory = UnixSocketPaths.processDirectory();
+      for (int attempt = 1; ; attempt++) {
+        Path path = directory.resolve(socketFileName("-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 36)));
+        UnixSocketPaths.checkLength(path);
+        address = addressOf(path);
+        try {
+          channel = bindOrClose(address);
+          boundPath = path;
+          break;
+        } catch (BindException e) {
+          if (attempt == 5) {
+            throw e;
+          }
+        }
+      }
     } else {
+      // Other users are to reach this socket, or the caller chose where: a directory of its own.
       privateDirectory =
           baseDirectory == null
               ? UnixSocketPaths.createPrivateDirectory()
               : UnixSocketPaths.createPrivateDirectory(baseDirectory);
-      path = privateDirectory.resolve(socketFileName());
+      Path path = privateDirectory.resolve(socketFileName(""));
       UnixSocketPaths.checkLength(path);
+      address = addressOf(path);
+      channel = bindOrClose(address);
+      boundPath = path;
     }
-    ServerSocketChannel channel;
-    SocketAddress address;
-    if (peerCredentials) {
-      address = AFUNIXSocketAddress.of(path);
-      channel = AFUNIXServerSocketChannel.open();
-    } else {
-      address = UnixDomainSocketAddress.of(path);
-      channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    }
-    bindOrClose(channel, address);
-    boundPath = path;
     try {
-      UnixSocketPaths.applyPermissions(path, permissions);
-      boolean beyondOwner = permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
+      UnixSocketPaths.applyPermissions(boundPath, permissions);
       if (privateDirectory != null && beyondOwner) {
         UnixSocketPaths.openDirectoryFor(privateDirectory, permissions);
       }
@@ -273,15 +293,27 @@ public final class UnixSocketServer extends StreamServer {
     if (privateDirectory != null) {
       // Also after a failed start, when the socket file may exist but boundPath was never set.
       if (boundPath == null) {
-        Files.deleteIfExists(privateDirectory.resolve(socketFileName()));
+        Files.deleteIfExists(privateDirectory.resolve(socketFileName("")));
       }
       Files.deleteIfExists(privateDirectory);
     }
   }
 
-  private String socketFileName() {
+  private String socketFileName(String unique) {
     String safe = name().replaceAll("[^A-Za-z0-9._-]", "_");
-    return (safe.length() > 24 ? safe.substring(0, 24) : safe) + ".sock";
+    return (safe.length() > 24 ? safe.substring(0, 24) : safe) + unique + ".sock";
+  }
+
+  /** The JDK's address, or junixsocket's when the server records peer credentials. */
+  private SocketAddress addressOf(Path path) throws IOException {
+    return peerCredentials ? AFUNIXSocketAddress.of(path) : UnixDomainSocketAddress.of(path);
+  }
+
+  private ServerSocketChannel bindOrClose(SocketAddress address) throws IOException {
+    ServerSocketChannel channel =
+        peerCredentials ? AFUNIXServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    bindOrClose(channel, address);
+    return channel;
   }
 
   private static void bindOrClose(ServerSocketChannel channel, SocketAddress address) throws IOException {

@@ -43,6 +43,11 @@ class LifecycleLeakTest {
   }
 
   @Test
+  void unixSocketServersInTheProcessDirectoryLeaveNothingBehind() {
+    assertNoLeaks(() -> UnixSocketServer.create().withName("leak"));
+  }
+
+  @Test
   void unixSocketServersWithConnectionsLeaveNothingBehind() throws IOException {
     // Fewer cycles: each one also opens a client connection and waits for it to be recorded.
     Snapshot before = null;
@@ -97,10 +102,16 @@ class LifecycleLeakTest {
     server.stop();
   }
 
-  /** File descriptors, live Sockpuppet threads by name, and what is in the servers' base directory. */
-  private record Snapshot(int fileDescriptors, List<String> threads, Set<String> filesInBase) {
+  /** File descriptors, live Sockpuppet threads by name, and the files in the socket directories. */
+  private record Snapshot(int fileDescriptors, List<String> threads, Set<String> files) {
     static Snapshot take() {
-      return new Snapshot(count(Paths.get("/proc/self/fd")), threadNames(), entries(base));
+      Set<String> files = new java.util.HashSet<>(entries(base));
+      try {
+        files.addAll(entries(dev.sockpuppet.internal.UnixSocketPaths.processDirectory()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new Snapshot(count(Paths.get("/proc/self/fd")), threadNames(), files);
     }
 
     private static List<String> threadNames() {

@@ -36,7 +36,31 @@ public final class UnixSocketPaths {
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
 
+  /** Guards {@link #processDirectory}. */
+  private static final Object PROCESS_DIRECTORY_LOCK = new Object();
+  /**
+   * This process's private directory, made on first use: the one piece of process-wide state,
+   * a cache of a path that never changes once made (unless someone deletes the directory).
+   */
+  private static Path processDirectory;
+
   private UnixSocketPaths() {}
+
+  /**
+   * This process's private socket directory (0700, short path; see {@link
+   * #createPrivateDirectory()}), made on first use and removed when the JVM exits if empty.
+   * Servers share it and each uses a socket name of its own: a directory per server would cost a
+   * mkdir and an rmdir (about 0.1 ms here) on every start and stop, half the cost of a server.
+   */
+  public static Path processDirectory() throws IOException {
+    synchronized (PROCESS_DIRECTORY_LOCK) {
+      if (processDirectory == null || !Files.isDirectory(processDirectory, LinkOption.NOFOLLOW_LINKS)) {
+        processDirectory = createPrivateDirectory();
+        processDirectory.toFile().deleteOnExit();
+      }
+      return processDirectory;
+    }
+  }
 
   /** The size of {@code sun_path} on this platform. */
   public static int sunPathSize() {
