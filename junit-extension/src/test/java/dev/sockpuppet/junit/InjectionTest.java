@@ -110,7 +110,8 @@ class InjectionTest {
     Path socket = Path.of(kit.report("composed(UnixSocketServer, TcpServer, TestReporter)", "socket"));
     assertTrue(socket.isAbsolute());
     assertTrue(Files.notExists(socket), "socket file left behind: " + socket);
-    assertTrue(Files.notExists(socket.getParent()), "private directory left behind: " + socket.getParent());
+    // The directory is the JVM's private socket directory, shared by all servers; it stays.
+    assertTrue(Files.isDirectory(socket.getParent()));
     assertEquals("on-method", kit.report("onMethodToo(TcpServer, TestReporter)", "name"));
     assertEquals(2, kit.tests().size());
   }
