@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
  */
 final class ChunkReader {
   private static final int FIRST_READ_BUFFER = 8 * 1024;
-  private static final int LARGEST_READ_BUFFER = 64 * 1024;
+  private static final int LARGEST_READ_BUFFER = 256 * 1024;
 
   private final SocketChannel channel;
   private final Connection connection;

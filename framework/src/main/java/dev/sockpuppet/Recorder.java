@@ -18,9 +18,11 @@ final class Recorder implements AutoCloseable {
   /**
    * Slabs grow to this size. G1 allocates arrays of half a region or more (1 MiB with the usual
    * 2 MiB regions) directly in the old generation, so a long recording is not copied again and
-   * again by young collections, which a byte[] per chunk was.
+   * again by young collections, which a byte[] per chunk was. Such an array takes whole regions,
+   * so it is a little under 4 MiB: with its header it fills two 2 MiB regions (or one of 4 MiB)
+   * exactly, where 4 MiB plus a header would take a third region and waste a third of the heap.
    */
-  private static final int LARGEST_SLAB = 4 * 1024 * 1024;
+  private static final int LARGEST_SLAB = 4 * 1024 * 1024 - 64;
 
   private final String owner;
   private final long memoryLimit;
@@ -60,7 +62,7 @@ final class Recorder implements AutoCloseable {
           long budgetLeft = memoryLimit - held + length;
           slab = new byte[(int) Math.max(length, Math.min(nextSlabSize, budgetLeft))];
           slabUsed = 0;
-          nextSlabSize = Math.min(LARGEST_SLAB, nextSlabSize * 2);
+          nextSlabSize = (int) Math.min(LARGEST_SLAB, nextSlabSize * 2L);
         }
         target = slab;
         offset = slabUsed;
