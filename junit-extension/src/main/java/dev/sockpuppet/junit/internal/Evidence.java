@@ -49,16 +49,23 @@ public final class Evidence {
     Throwable carrier = failure != null ? failure : problems.isEmpty() ? null : problems.get(0);
     Set<String> fileNames = new HashSet<>();
     for (ManagedFake fake : shown) {
-      String transcript = fake.server().traffic().transcript();
       String fileName = uniqueFileName(fake.name(), fileNames);
+      boolean writes = settings.transcripts().writes(failed);
+      if (!writes && carrier == null) {
+        // A passing test needs no transcript; rendering one for every test would cost more than
+        // the fake itself.
+        if (settings.transcripts() == TranscriptMode.ON_FAILURE) {
+          deleteStale(directory.resolve(fileName));
+        }
+        continue;
+      }
+      String transcript = fake.server().traffic().transcript();
       Path file = null;
-      if (settings.transcripts().writes(failed)) {
+      if (writes) {
         file = write(directory.resolve(fileName), transcript);
         if (file != null) {
           publish(context, fileName, file);
         }
-      } else if (settings.transcripts() == TranscriptMode.ON_FAILURE) {
-        deleteStale(directory.resolve(fileName));
       }
       if (carrier != null) {
         carrier.addSuppressed(new FakeTranscript(fake.name(), transcript, file));
