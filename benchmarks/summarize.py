@@ -107,10 +107,24 @@ def connections(rows):
                       f"{fmt(s.get('stopsReportingStuckThreads'), 2)} |")
 
 
+def junit(rows):
+    plain = get(rows, "JUnitOverheadBenchmark", "thousandTests", suite="PLAIN")
+    fake = get(rows, "JUnitOverheadBenchmark", "thousandTests", suite="WITH_UNIX_SOCKET_SERVER")
+    if not plain or not fake:
+        print("(not in this run)")
+        return
+    print("| suite | ms per 1,000 tests | per test (ms) | overhead per test (ms) |")
+    print("|---|---:|---:|---:|")
+    print(f"| 1,000 plain tests (baseline) | {fmt(plain['score'])} {err(plain)} | {plain['score'] / 1000:.3f} | – |")
+    print(f"| 1,000 tests with @WithUnixSocketServer | {fmt(fake['score'])} {err(fake)} | {fake['score'] / 1000:.3f} | "
+          f"{(fake['score'] - plain['score']) / 1000:.3f} |")
+
+
 if __name__ == "__main__":
     rows = load(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/latest.json")
     for title, table in [("Lifecycle", lifecycle), ("Throughput", throughput), ("Round trip", round_trip),
-                         ("Handler history", history), ("Connections", connections)]:
+                         ("Handler history", history), ("Connections", connections),
+                         ("JUnit overhead", junit)]:
         print(f"### {title}\n")
         table(rows)
         print()
