@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +69,6 @@ public class ConnectionsBenchmark {
   @Param({"1000", "10000"})
   public int connections;
 
-  private Path directory;
   private RawServer raw;
   private StreamServer fake;
   private Process clients;
@@ -89,31 +87,18 @@ public class ConnectionsBenchmark {
     public double threadsPerConnection;
     /** How long the server's stop took with every connection just closed by its client. */
     public double stopMillis;
-    /**
-     * Stops in which the fake reported a thread "stuck" although it was only still finishing:
-     * its shutdown grace is one second for all threads together (see PERFORMANCE.md).
-     */
+    /** Stops in which the fake reported a thread "stuck" (none should: see PERFORMANCE.md, F). */
     public double stopsReportingStuckThreads;
   }
 
-  @Setup(Level.Trial)
-  public void createDirectory() throws IOException {
-    directory = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
-  }
-
-  @TearDown(Level.Trial)
-  public void deleteDirectory() throws IOException {
-    Files.deleteIfExists(directory);
-  }
-
   @Setup(Level.Iteration)
-  public void startServerAndClients() throws IOException {
+  public void startServerAndClients(ScratchDirectory scratch) throws IOException {
     heapBefore = Memory.heapAfterGc();
     residentBefore = Memory.residentBytes();
     threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
     SocketAddress address;
     if (holder == Holder.RAW_ECHO) {
-      raw = RawServer.start(transport, directory, RawServer.Behaviour.ECHO);
+      raw = RawServer.start(transport, scratch.path(), RawServer.Behaviour.ECHO);
       address = raw.address();
     } else {
       fake = transport == Transport.TCP

@@ -1,8 +1,6 @@
 package dev.sockpuppet.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,22 +41,11 @@ public class HandlerHistoryBenchmark {
   @Param({"0", "10000", "30000"})
   public int priorExchanges;
 
-  private Path directory;
   private PingPong pingPong;
 
-  @Setup(Level.Trial)
-  public void createDirectory() throws IOException {
-    directory = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
-  }
-
-  @TearDown(Level.Trial)
-  public void deleteDirectory() throws IOException {
-    Files.deleteIfExists(directory);
-  }
-
   @Setup(Level.Iteration)
-  public void connectAndTalk() throws IOException {
-    pingPong = PingPong.start(transport, peer, directory);
+  public void connectAndTalk(ScratchDirectory scratch) throws IOException {
+    pingPong = PingPong.start(transport, peer, scratch.path());
     for (int i = 0; i < priorExchanges; i++) {
       pingPong.exchange();
     }

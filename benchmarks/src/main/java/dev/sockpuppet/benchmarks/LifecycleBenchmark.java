@@ -4,8 +4,6 @@ import dev.sockpuppet.TcpServer;
 import dev.sockpuppet.UnixSocketServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockWebServer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +16,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -33,28 +30,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class LifecycleBenchmark {
-  private Path directory;
-
-  @Setup(Level.Trial)
-  public void createDirectory() throws IOException {
-    directory = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
-  }
-
-  @TearDown(Level.Trial)
-  public void deleteDirectory() throws IOException {
-    Files.deleteIfExists(directory);
-  }
 
   /** Baseline: a JDK ServerSocketChannel on loopback port 0 with an accept thread. */
   @Benchmark
-  public void rawJdkTcp() throws IOException {
-    RawServer.start(Transport.TCP, directory, RawServer.Behaviour.DISCARD_DIRECT).close();
+  public void rawJdkTcp(ScratchDirectory scratch) throws IOException {
+    RawServer.start(Transport.TCP, scratch.path(), RawServer.Behaviour.DISCARD_DIRECT).close();
   }
 
   /** Baseline for Unix sockets: the same on a socket file in an existing directory. */
   @Benchmark
-  public void rawJdkUnix() throws IOException {
-    RawServer.start(Transport.UNIX, directory, RawServer.Behaviour.DISCARD_DIRECT).close();
+  public void rawJdkUnix(ScratchDirectory scratch) throws IOException {
+    RawServer.start(Transport.UNIX, scratch.path(), RawServer.Behaviour.DISCARD_DIRECT).close();
   }
 
   @Benchmark
@@ -62,7 +48,7 @@ public class LifecycleBenchmark {
     TcpServer.create().start().close();
   }
 
-  /** Includes the fake's private 0700 directory and socket permissions, created and removed. */
+  /** Includes the socket file's permissions, and its removal on stop. */
   @Benchmark
   public void unixSocketServer() {
     UnixSocketServer.create().start().close();

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -81,7 +79,6 @@ public class ThroughputBenchmark {
   @Param
   public Receiver receiver;
 
-  private Path directory;
   private ScheduledExecutorService watchdog;
   private ByteBuffer source;
 
@@ -108,7 +105,6 @@ public class ThroughputBenchmark {
 
   @Setup(Level.Trial)
   public void setUpTrial() throws IOException {
-    directory = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
     watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "throughput-watchdog");
       thread.setDaemon(true);
@@ -123,15 +119,14 @@ public class ThroughputBenchmark {
   @TearDown(Level.Trial)
   public void tearDownTrial() throws IOException {
     watchdog.shutdownNow();
-    Files.deleteIfExists(directory);
   }
 
   @Setup(Level.Iteration)
-  public void startServer() throws IOException {
+  public void startServer(ScratchDirectory scratch) throws IOException {
     heapBefore = Memory.heapAfterGc();
     SocketAddress address;
     if (receiver.memoryLimit < 0) {
-      raw = RawServer.start(transport, directory, switch (receiver) {
+      raw = RawServer.start(transport, scratch.path(), switch (receiver) {
         case RAW_DIRECT -> RawServer.Behaviour.DISCARD_DIRECT;
         case RAW_HEAP -> RawServer.Behaviour.DISCARD_HEAP;
         default -> RawServer.Behaviour.KEEP_IN_HEAP_SLABS;
