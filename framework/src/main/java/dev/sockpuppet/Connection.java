@@ -329,15 +329,6 @@ public final class Connection {
     }
   }
 
-  boolean fakeHalfClosed() {
-    lock.lock();
-    try {
-      return fakeHalfClosed;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Received bytes from {@code position} on, without waiting. Costs as much as the unread part,
    * not the whole recording, so a handler reading a long stream piece by piece stays linear.

@@ -46,10 +46,6 @@ abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
       return length;
     }
 
-    byte at(int index) {
-      return array[offset + index];
-    }
-
     @Override
     void copyTo(int from, byte[] target, int targetOffset, int count) {
       System.arraycopy(array, offset + from, target, targetOffset, count);

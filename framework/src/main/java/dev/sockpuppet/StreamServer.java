@@ -126,11 +126,6 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     return timeout;
   }
 
-  /** The behaviour of each connection: a responder's description or "handler". */
-  public String behaviour() {
-    return handler != null ? "handler " + handler : responder.toString();
-  }
-
   @Override
   public synchronized StreamServer start() {
     if (state == State.RUNNING) {
