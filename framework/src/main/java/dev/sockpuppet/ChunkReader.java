@@ -20,6 +20,7 @@ final class ChunkReader {
   private final Connection connection;
   private final Recorder recorder;
   private ByteBuffer buffer = ByteBuffer.allocateDirect(FIRST_READ_BUFFER);
+  private int lastCapacity;
   private boolean endOfStream;
   private boolean reset;
 
@@ -41,6 +42,7 @@ final class ChunkReader {
       return null;
     }
     buffer.clear();
+    lastCapacity = buffer.capacity();
     int read;
     try {
       read = channel.read(buffer);
@@ -72,6 +74,11 @@ final class ChunkReader {
       buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2);
     }
     return chunk;
+  }
+
+  /** Whether {@code chunk}, the last one read, filled the read buffer it was read into. */
+  boolean filledBuffer(Chunk chunk) {
+    return chunk.size() >= lastCapacity;
   }
 
   boolean endOfStream() {
