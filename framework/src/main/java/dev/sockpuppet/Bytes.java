@@ -1,6 +1,8 @@
 package dev.sockpuppet;
 
+import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.recording.Segment;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,7 @@ import java.util.Objects;
  * <p>A {@code Bytes} never exposes a mutable array: factories copy what they are given and {@link
  * #toByteArray()} returns a fresh copy. A recording that went past its in-memory limit hands out
  * {@code Bytes} backed by its spill file; every view below reads through to it, so nothing is ever
- * truncated. Such a value can be read until its server closes, which deletes the file.
+ * truncated. Such a value can be read until its fake is closed, which deletes the file.
  *
  * <p>Equality is by content. Instances are safe to share between threads.
  */
@@ -33,6 +35,26 @@ public final class Bytes {
   private static final int BLOCK = 64 * 1024;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
   private static final Bytes EMPTY = new Bytes(new Segment[0]);
+
+  static {
+    Access.set(
+        new Access.BytesAccess() {
+          @Override
+          public Bytes of(Segment[] segments) {
+            return ofSegments(segments);
+          }
+
+          @Override
+          public Bytes of(List<Segment> segments) {
+            return ofSegments(segments.toArray(new Segment[0]));
+          }
+
+          @Override
+          public Segment[] segments(Bytes bytes) {
+            return bytes.segments;
+          }
+        });
+  }
 
   private final Segment[] segments;
   /** {@code starts[i]} is the offset of segment i; {@code starts[segments.length]} is the size. */
@@ -49,7 +71,7 @@ public final class Bytes {
   }
 
   /** Bytes over segments that nobody mutates; the array is owned by the new value. */
-  static Bytes ofSegments(Segment[] segments) {
+  private static Bytes ofSegments(Segment[] segments) {
     for (Segment segment : segments) {
       if (segment.length() == 0) {
         // Offsets are found by binary search over segment starts, which needs non-empty segments.
@@ -57,16 +79,6 @@ public final class Bytes {
       }
     }
     return segments.length == 0 ? EMPTY : new Bytes(segments);
-  }
-
-  /** Bytes over segments that nobody mutates; the list is copied. */
-  static Bytes ofSegments(List<Segment> segments) {
-    return ofSegments(segments.toArray(new Segment[0]));
-  }
-
-  /** The segments of this value; shared, so callers never modify the array. */
-  Segment[] segments() {
-    return segments;
   }
 
   /** The empty sequence. */
@@ -130,7 +142,7 @@ public final class Bytes {
     for (Bytes part : parts) {
       Collections.addAll(all, part.segments);
     }
-    return ofSegments(all);
+    return ofSegments(all.toArray(new Segment[0]));
   }
 
   /** Number of bytes. */
@@ -266,7 +278,7 @@ public final class Bytes {
         parts.add(a == 0 && b == segments[i].length() ? segments[i] : segments[i].slice(a, b));
       }
     }
-    return ofSegments(parts);
+    return ofSegments(parts.toArray(new Segment[0]));
   }
 
   /** The first {@code count} bytes, or all of them if there are fewer. */
@@ -389,7 +401,7 @@ public final class Bytes {
   }
 
   /** Copies {@code length} bytes from {@code from} into {@code target}, across segments. */
-  void copyTo(long from, byte[] target, int offset, int length) {
+  private void copyTo(long from, byte[] target, int offset, int length) {
     Objects.checkFromIndexSize(from, length, size());
     int i = segmentAt(from);
     long position = from;

@@ -5,12 +5,12 @@ import java.util.Objects;
 
 /**
  * One read or one write on a connection, as it happened: which way, where it sits in that
- * direction's stream, the bytes, and when, measured on a monotonic clock from the server's start.
+ * direction's stream, the bytes, and when, measured on a monotonic clock from the start of the recording.
  *
  * @param direction whether the fake received or sent these bytes
  * @param offset position of the first byte in the stream of its direction
  * @param bytes the bytes, never empty
- * @param at time since the server started
+ * @param at time since the recording began
  */
 public record Chunk(Direction direction, long offset, Bytes bytes, Duration at) {
   public Chunk {

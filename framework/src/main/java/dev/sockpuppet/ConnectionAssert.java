@@ -1,5 +1,6 @@
 package dev.sockpuppet;
 
+import dev.sockpuppet.ConnectionEvent.Side;
 import dev.sockpuppet.internal.Checks;
 import dev.sockpuppet.internal.Durations;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class ConnectionAssert {
     this.wait = wait;
   }
 
-  /** Retries each following check for up to the server's timeout. */
+  /** Retries each following check for up to the fake's timeout. */
   public ConnectionAssert eventually() {
     return within(connection.timeout());
   }
@@ -45,7 +46,7 @@ public final class ConnectionAssert {
   public ConnectionAssert receivedExactly(Bytes expected) {
     Objects.requireNonNull(expected, "expected");
     return check("to have received exactly " + expected,
-        () -> Checks.exactly(connection.toString(), Direction.RECEIVED, expected, connection.received()));
+        () -> Checks.exactly(subject(), Direction.RECEIVED, expected, connection.received()));
   }
 
   /** Received exactly the UTF-8 encoding of {@code expected}. */
@@ -57,7 +58,7 @@ public final class ConnectionAssert {
   public ConnectionAssert sentExactly(Bytes expected) {
     Objects.requireNonNull(expected, "expected");
     return check("to have sent exactly " + expected,
-        () -> Checks.exactly(connection.toString(), Direction.SENT, expected, connection.sent()));
+        () -> Checks.exactly(subject(), Direction.SENT, expected, connection.sent()));
   }
 
   /** Sent exactly the UTF-8 encoding of {@code expected}. */
@@ -69,7 +70,7 @@ public final class ConnectionAssert {
   public ConnectionAssert receivedContaining(Bytes expected) {
     Objects.requireNonNull(expected, "expected");
     return check("to have received " + expected,
-        () -> Checks.containing(connection.toString(), Direction.RECEIVED, expected, connection.received()));
+        () -> Checks.containing(subject(), Direction.RECEIVED, expected, connection.received()));
   }
 
   /** Received the UTF-8 encoding of {@code expected} somewhere. */
@@ -81,7 +82,7 @@ public final class ConnectionAssert {
   public ConnectionAssert sentContaining(Bytes expected) {
     Objects.requireNonNull(expected, "expected");
     return check("to have sent " + expected,
-        () -> Checks.containing(connection.toString(), Direction.SENT, expected, connection.sent()));
+        () -> Checks.containing(subject(), Direction.SENT, expected, connection.sent()));
   }
 
   /** Sent the UTF-8 encoding of {@code expected} somewhere. */
@@ -93,21 +94,32 @@ public final class ConnectionAssert {
   public ConnectionAssert receivedLines(String... lines) {
     List<String> expected = List.of(lines);
     return check("to have received the lines " + expected,
-        () -> Checks.lines(connection.toString(), Direction.RECEIVED, expected, connection.received()));
+        () -> Checks.lines(subject(), Direction.RECEIVED, expected, connection.received()));
   }
 
   /** The sent text split into lines is exactly {@code lines}. */
   public ConnectionAssert sentLines(String... lines) {
     List<String> expected = List.of(lines);
     return check("to have sent the lines " + expected,
-        () -> Checks.lines(connection.toString(), Direction.SENT, expected, connection.sent()));
+        () -> Checks.lines(subject(), Direction.SENT, expected, connection.sent()));
   }
 
   /** The whole received text matches {@code regex}. */
   public ConnectionAssert receivedMatching(String regex) {
     Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
     return check("to have received text matching /" + regex + "/",
-        () -> Checks.matching(connection.toString(), Direction.RECEIVED, pattern, connection.received()));
+        () -> Checks.matching(subject(), Direction.RECEIVED, pattern, connection.received()));
+  }
+
+  /** Received no byte at all. */
+  public ConnectionAssert receivedNothing() {
+    return check("to have received nothing",
+        () -> Checks.nothing(subject(), Direction.RECEIVED, connection.received()));
+  }
+
+  /** Sent no byte at all. */
+  public ConnectionAssert sentNothing() {
+    return check("to have sent nothing", () -> Checks.nothing(subject(), Direction.SENT, connection.sent()));
   }
 
   /** Closed or reset, by either side. */
@@ -120,24 +132,41 @@ public final class ConnectionAssert {
     return state("open", connection::isOpen);
   }
 
-  /** Reset, by either side. */
+  /** Reset, by either side; see {@link #wasResetBy(Side)}. */
   public ConnectionAssert wasReset() {
     return state("reset", connection::wasReset);
   }
 
-  /** The peer shut down its output. */
+  /** Reset by {@code side}: {@code Side.PEER} (the program) or {@code Side.FAKE}. */
+  public ConnectionAssert wasResetBy(Side side) {
+    Objects.requireNonNull(side, "side");
+    return state("reset by the " + (side == Side.PEER ? "peer" : "fake"),
+        () -> connection.resetBy().filter(side::equals).isPresent());
+  }
+
+  /** The program shut down its output. */
   public ConnectionAssert isPeerHalfClosed() {
     return state("half-closed by its peer", connection::isPeerHalfClosed);
+  }
+
+  /** The fake shut down its output. */
+  public ConnectionAssert isFakeHalfClosed() {
+    return state("half-closed by the fake", connection::isFakeHalfClosed);
   }
 
   private ConnectionAssert state(String state, Supplier<Boolean> holds) {
     return check("to be " + state,
         () -> holds.get() ? null : new AssertionFailedError(
-            connection + " is not " + state + "; its events are " + connection.events()));
+            subject() + " is not " + state + "; its events are " + connection.events()));
   }
 
   private ConnectionAssert check(String what, Supplier<AssertionFailedError> check) {
-    Checks.run(wait, connection + " " + what, check);
+    Checks.run(wait, subject() + " " + what, check);
     return this;
+  }
+
+  /** E.g. {@code TcpServer 'api' connection #0}. */
+  private String subject() {
+    return connection.fake() + " connection #" + connection.index();
   }
 }

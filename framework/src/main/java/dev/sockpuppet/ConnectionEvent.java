@@ -5,31 +5,45 @@ import java.util.Objects;
 
 /**
  * Something that happened to a connection other than bytes crossing: it opened, one side shut
- * down its output, it closed, or it was reset.
+ * down its output, it closed, it was reset, or bytes the fake tried to send did not leave.
  *
  * @param kind what happened
  * @param side who did it
- * @param at time since the server started, on a monotonic clock
+ * @param at time since the recording began, on a monotonic clock
+ * @param bytes for {@link Kind#UNDELIVERED}, how many bytes did not leave; 0 for other kinds
  * @param detail a human-readable detail such as the error text of a reset, or empty
  */
-public record ConnectionEvent(Kind kind, Side side, Duration at, String detail) {
+public record ConnectionEvent(Kind kind, Side side, Duration at, long bytes, String detail) {
   public ConnectionEvent {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(side, "side");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(detail, "detail");
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must not be negative: " + bytes);
+    }
+  }
+
+  /** An event that counts no bytes. */
+  public ConnectionEvent(Kind kind, Side side, Duration at, String detail) {
+    this(kind, side, at, 0, detail);
   }
 
   /** What happened to the connection. */
   public enum Kind {
-    /** The connection was accepted. */
+    /** The connection was opened (accepted, or connected). */
     OPENED,
     /** One side shut down its output (a half-close): for the peer, the fake read end-of-stream. */
     HALF_CLOSED,
-    /** The fake closed the connection. */
+    /** The connection was closed; the side says who closed it. */
     CLOSED,
     /** The connection was reset: the peer's reset surfaced as an error, or the fake sent RST. */
-    RESET
+    RESET,
+    /**
+     * Bytes the fake tried to send did not leave: the write failed or stalled part-way. They are
+     * not in {@link Connection#sent()}; {@link ConnectionEvent#bytes()} counts them.
+     */
+    UNDELIVERED
   }
 
   /** Who caused an event. */
@@ -49,6 +63,7 @@ public record ConnectionEvent(Kind kind, Side side, Duration at, String detail) 
           case HALF_CLOSED -> who + " shut down its output";
           case CLOSED -> "closed by " + who;
           case RESET -> "reset by " + who;
+          case UNDELIVERED -> (bytes == 1 ? "1 byte" : bytes + " bytes") + " not delivered";
         };
     return detail.isEmpty() ? what : what + " (" + detail + ")";
   }

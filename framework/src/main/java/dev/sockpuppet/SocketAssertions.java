@@ -11,14 +11,15 @@ package dev.sockpuppet;
  * }</pre>
  *
  * <p>Failures are opentest4j {@link org.opentest4j.AssertionFailedError}s; byte mismatches carry
- * hex + ASCII dumps as expected and actual values so IDEs show a line-by-line diff.
+ * hex + ASCII dumps as expected and actual values so IDEs show a line-by-line diff. Checks on a
+ * whole fake keep its connections apart (see {@link TrafficAssert}).
  */
 public final class SocketAssertions {
   private SocketAssertions() {}
 
-  /** Assertions on a fake and everything that crossed it. */
-  public static TrafficAssert assertThat(FakeServer server) {
-    return new TrafficAssert(server.traffic(), server, null);
+  /** Assertions on a fake and everything that crossed it in its current (or last) run. */
+  public static TrafficAssert assertThat(Fake fake) {
+    return new TrafficAssert(fake.traffic(), fake, null);
   }
 
   /** Assertions on recorded traffic. */

@@ -1,90 +1,59 @@
 package dev.sockpuppet;
 
-import dev.sockpuppet.internal.Transcripts;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
- * Everything that crossed one fake: its connections in accept order, each with its chunks and
- * events.
+ * Everything that crossed one fake in one run: its connections in order, each with its chunks and
+ * events, and the datagrams it received and sent.
  *
  * <pre>{@code
  * Traffic traffic = server.traffic();
- * traffic.connections().size();      // how many connections were accepted
- * traffic.received().text();         // all received bytes, connection by connection
+ * traffic.connections().size();      // how many connections there were
+ * traffic.connection(0).received();  // what the first one received
  * System.out.println(traffic.transcript());
  * }</pre>
  *
- * <p>Live: the fake keeps adding to it; each accessor returns an immutable snapshot.
+ * <p>Times in the recording ({@link Chunk#at()}, {@link ConnectionEvent#at()}, {@link
+ * Datagram#at()}) are offsets on a monotonic clock from {@link #startedAt()}, so {@code
+ * startedAt().plus(chunk.at())} is the wall-clock time of a chunk.
+ *
+ * <p>Live: the fake keeps adding to it; each accessor returns an immutable snapshot. Sockpuppet
+ * implements this interface; tests only read it.
  */
-public final class Traffic {
-  private final String server;
-  private final Duration timeout;
-  private final Supplier<List<Connection>> connections;
+public interface Traffic {
+  /** The fake this traffic crossed, as messages name it, e.g. {@code TcpServer 'api'}. */
+  String fake();
 
-  Traffic(String server, Duration timeout, Supplier<List<Connection>> connections) {
-    this.server = server;
-    this.timeout = timeout;
-    this.connections = connections;
-  }
+  /** How long waits on this traffic last: its fake's timeout. */
+  Duration timeout();
 
-  /** How long waits on this traffic last: its server's timeout. */
-  public Duration timeout() {
-    return timeout;
-  }
+  /** Wall-clock time the recording began: when the fake started. */
+  Instant startedAt();
 
-  /** The fake this traffic crossed, as messages name it. */
-  public String server() {
-    return server;
-  }
-
-  /** Connections so far, in accept order. */
-  public List<Connection> connections() {
-    return connections.get();
-  }
+  /** Connections so far, in the order they were opened. */
+  List<Connection> connections();
 
   /**
-   * The connection at {@code index} in accept order.
+   * The connection at {@code index}.
    *
    * @throws IndexOutOfBoundsException naming how many connections there are
    */
-  public Connection connection(int index) {
-    List<Connection> all = connections();
-    if (index < 0 || index >= all.size()) {
-      throw new IndexOutOfBoundsException(
-          server + " has " + all.size() + (all.size() == 1 ? " connection" : " connections")
-              + ", so there is no connection #" + index);
-    }
-    return all.get(index);
-  }
+  Connection connection(int index);
 
-  /** All bytes received on all connections, connection after connection in accept order. */
-  public Bytes received() {
-    return concat(Direction.RECEIVED);
-  }
+  /** Datagrams so far, received and sent, in the order they crossed. Stream fakes have none. */
+  List<Datagram> datagrams();
 
-  /** All bytes sent on all connections, connection after connection in accept order. */
-  public Bytes sent() {
-    return concat(Direction.SENT);
-  }
+  /**
+   * All bytes received on all connections, one connection's after the other's. Connection
+   * boundaries are lost here; the assertions never use it to match lines or patterns.
+   */
+  Bytes received();
 
-  /** A readable transcript of every connection: events and hex dumps with arrows. */
-  public String transcript() {
-    return Transcripts.of(server, connections());
-  }
+  /** All bytes sent on all connections, one connection's after the other's. */
+  Bytes sent();
 
-  @Override
-  public String toString() {
-    return "traffic of " + server;
-  }
-
-  private Bytes concat(Direction direction) {
-    List<Bytes> parts = new ArrayList<>();
-    for (Connection connection : connections()) {
-      parts.add(direction == Direction.RECEIVED ? connection.received() : connection.sent());
-    }
-    return Bytes.concat(parts.toArray(new Bytes[0]));
-  }
+  /** A readable transcript of every connection and datagram: events and hex dumps with arrows. */
+  String transcript();
 }

@@ -2,34 +2,46 @@ package dev.sockpuppet;
 
 import dev.sockpuppet.internal.Checks;
 import dev.sockpuppet.internal.Durations;
+import dev.sockpuppet.internal.HexDump;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * Assertions on everything that crossed a fake; start with {@link
- * SocketAssertions#assertThat(FakeServer)} or {@link SocketAssertions#assertThat(Traffic)}.
+ * Assertions on everything that crossed a fake; start with {@link SocketAssertions#assertThat(Fake)}
+ * or {@link SocketAssertions#assertThat(Traffic)}.
  *
  * <pre>{@code
  * assertThat(server).eventually().hasConnectionCount(2).receivedContaining("QUIT");
- * assertThat(server).connection(0).receivedLines("HELO client", "QUIT");
+ * assertThat(server).receivedLines("HELO client", "QUIT");      // all connections' lines, in order
+ * assertThat(server).receivedExactly("GET /a\n", "GET /b\n");   // connection #0, then connection #1
+ * assertThat(server).connection(0).sentExactly("220 ready\r\n");
  * }</pre>
  *
- * <p>Byte checks here look at all connections together: their received (or sent) bytes one
- * connection after the other in accept order. Use {@link #connection(int)} for one connection.
- * {@link #eventually()} and {@link #within(Duration)} retry each following check until it passes.
+ * <p><b>Connections stay apart.</b> No check here joins the end of one connection to the start of
+ * the next, so none can match bytes or a line that never crossed as such: {@link
+ * #receivedExactly(String...)} takes one value per connection, {@link #receivedLines(String...)}
+ * lists each connection's lines in turn (a connection's last line ends with the connection, LF or
+ * not), and {@link #receivedContaining(String)} and {@link #receivedMatching(String)} look for one
+ * connection that fits. Use {@link #connection(int)} for everything about one connection.
+ *
+ * <p>{@link #eventually()} and {@link #within(Duration)} retry each following check until it
+ * passes, and then fail with its last failure.
  */
 public final class TrafficAssert {
   private final Traffic traffic;
-  private final FakeServer server;
+  private final Fake fake;
   private final Duration wait;
 
-  TrafficAssert(Traffic traffic, FakeServer server, Duration wait) {
+  TrafficAssert(Traffic traffic, Fake fake, Duration wait) {
     this.traffic = Objects.requireNonNull(traffic, "traffic");
-    this.server = server;
+    this.fake = fake;
     this.wait = wait;
   }
 
@@ -40,50 +52,49 @@ public final class TrafficAssert {
 
   /** Retries each following check for up to {@code timeout}. */
   public TrafficAssert within(Duration timeout) {
-    return new TrafficAssert(traffic, server, Durations.requirePositive(timeout, "timeout"));
+    return new TrafficAssert(traffic, fake, Durations.requirePositive(timeout, "timeout"));
   }
 
-  /** Exactly {@code count} connections were accepted. */
+  /** Exactly {@code count} connections were opened. */
   public TrafficAssert hasConnectionCount(int count) {
     return check("to have " + count + " connections",
-        () -> Checks.count(traffic.server(), "connections", count, traffic.connections().size()));
+        () -> Checks.count(traffic.fake(), "connections", count, traffic.connections().size()));
   }
 
   /**
    * Assertions on the connection at {@code index}; with {@link #eventually()}, waits for it to be
-   * accepted first.
+   * opened first.
    */
   public ConnectionAssert connection(int index) {
     check("to accept connection #" + index,
         () -> index < traffic.connections().size()
             ? null
-            : new AssertionFailedError(traffic.server() + " has " + traffic.connections().size()
+            : new AssertionFailedError(traffic.fake() + " has " + traffic.connections().size()
                 + " connections, so there is no connection #" + index));
     return new ConnectionAssert(traffic.connection(index), wait);
   }
 
-  /** All received bytes together are exactly {@code expected}. */
-  public TrafficAssert receivedExactly(Bytes expected) {
-    Objects.requireNonNull(expected, "expected");
-    return check("to have received exactly " + expected,
-        () -> Checks.exactly(traffic.server(), Direction.RECEIVED, expected, traffic.received()));
+  /**
+   * There were exactly as many connections as values given, and connection #i received exactly
+   * the i-th value: {@code receivedExactly("PING\n")} for a single connection.
+   */
+  public TrafficAssert receivedExactly(Bytes... perConnection) {
+    return exactly(Direction.RECEIVED, List.of(perConnection), Connection::received);
   }
 
-  /** All received bytes together are exactly the UTF-8 encoding of {@code expected}. */
-  public TrafficAssert receivedExactly(String expected) {
-    return receivedExactly(Bytes.of(expected));
+  /** {@link #receivedExactly(Bytes...)} with the UTF-8 encodings of {@code perConnection}. */
+  public TrafficAssert receivedExactly(String... perConnection) {
+    return receivedExactly(encode(perConnection));
   }
 
-  /** All sent bytes together are exactly {@code expected}. */
-  public TrafficAssert sentExactly(Bytes expected) {
-    Objects.requireNonNull(expected, "expected");
-    return check("to have sent exactly " + expected,
-        () -> Checks.exactly(traffic.server(), Direction.SENT, expected, traffic.sent()));
+  /** There were exactly as many connections as values given, and connection #i sent exactly the i-th. */
+  public TrafficAssert sentExactly(Bytes... perConnection) {
+    return exactly(Direction.SENT, List.of(perConnection), Connection::sent);
   }
 
-  /** All sent bytes together are exactly the UTF-8 encoding of {@code expected}. */
-  public TrafficAssert sentExactly(String expected) {
-    return sentExactly(Bytes.of(expected));
+  /** {@link #sentExactly(Bytes...)} with the UTF-8 encodings of {@code perConnection}. */
+  public TrafficAssert sentExactly(String... perConnection) {
+    return sentExactly(encode(perConnection));
   }
 
   /** Some connection received bytes containing {@code expected}. */
@@ -95,7 +106,9 @@ public final class TrafficAssert {
           return null;
         }
       }
-      return Checks.containing(traffic.server(), Direction.RECEIVED, expected, traffic.received());
+      return new AssertionFailedError(
+          traffic.fake() + " received nothing containing " + HexDump.quoted(expected) + " on any connection; "
+              + describe(Direction.RECEIVED, Connection::received));
     });
   }
 
@@ -104,35 +117,117 @@ public final class TrafficAssert {
     return receivedContaining(Bytes.of(expected));
   }
 
-  /** All received text together, split into lines, is exactly {@code lines}. */
+  /**
+   * The lines of every connection, one connection after the other in the order they opened, are
+   * exactly {@code lines}. Each connection's text is split at LF (a CR before it stripped), and its
+   * last line ends with the connection whether or not an LF ended it.
+   */
   public TrafficAssert receivedLines(String... lines) {
     List<String> expected = List.of(lines);
-    return check("to have received the lines " + expected,
-        () -> Checks.lines(traffic.server(), Direction.RECEIVED, expected, traffic.received()));
+    return check("to have received the lines " + expected, () -> {
+      List<String> actual = new ArrayList<>();
+      for (Connection connection : traffic.connections()) {
+        actual.addAll(connection.received().lines());
+      }
+      return Checks.lines(traffic.fake(), Direction.RECEIVED, expected, actual);
+    });
   }
 
-  /** All received text together matches {@code regex}. */
+  /** The whole received text of some connection matches {@code regex}. */
   public TrafficAssert receivedMatching(String regex) {
     Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
-    return check("to have received text matching /" + regex + "/",
-        () -> Checks.matching(traffic.server(), Direction.RECEIVED, pattern, traffic.received()));
+    return check("to have received text matching /" + regex + "/", () -> {
+      for (Connection connection : traffic.connections()) {
+        if (pattern.matcher(connection.received().text()).matches()) {
+          return null;
+        }
+      }
+      return new AssertionFailedError(
+          traffic.fake() + " received no text matching /" + regex + "/ on any connection; "
+              + describe(Direction.RECEIVED, Connection::received));
+    });
+  }
+
+  /** No connection received a byte (there may be connections). */
+  public TrafficAssert receivedNothing() {
+    return nothing(Direction.RECEIVED, Connection::received);
+  }
+
+  /** No connection sent a byte (there may be connections). */
+  public TrafficAssert sentNothing() {
+    return nothing(Direction.SENT, Connection::sent);
   }
 
   /**
-   * Nothing went wrong on the fake's side (see {@link FakeServer#verify()}).
+   * Nothing went wrong on the fake's side (see {@link Fake#verify()}).
    *
    * @throws IllegalStateException when this assertion started from a {@link Traffic}, not a fake
    */
   public TrafficAssert hasNoProblems() {
-    if (server == null) {
-      throw new IllegalStateException("hasNoProblems() needs the fake: start with assertThat(server)");
+    if (fake == null) {
+      throw new IllegalStateException("hasNoProblems() needs the fake: start with assertThat(fake)");
     }
-    server.verify();
+    fake.verify();
     return this;
   }
 
+  private TrafficAssert exactly(Direction direction, List<Bytes> expected, Function<Connection, Bytes> side) {
+    expected.forEach(value -> Objects.requireNonNull(value, "expected"));
+    return check("to have " + direction.verb() + " exactly " + expected, () -> {
+      List<Connection> connections = traffic.connections();
+      for (int i = 0; i < Math.min(connections.size(), expected.size()); i++) {
+        Connection connection = connections.get(i);
+        AssertionFailedError failure =
+            Checks.exactly(connection.fake() + " connection #" + i, direction, expected.get(i), side.apply(connection));
+        if (failure != null) {
+          return failure;
+        }
+      }
+      if (connections.size() != expected.size()) {
+        return new AssertionFailedError(
+            traffic.fake() + " has " + connections.size() + (connections.size() == 1 ? " connection" : " connections")
+                + ", but " + expected.size() + (expected.size() == 1 ? " value was" : " values were")
+                + " given, one for each connection; " + describe(direction, side),
+            expected.size(),
+            connections.size());
+      }
+      return null;
+    });
+  }
+
+  private TrafficAssert nothing(Direction direction, Function<Connection, Bytes> side) {
+    return check("to have " + direction.verb() + " nothing", () -> {
+      for (Connection connection : traffic.connections()) {
+        AssertionFailedError failure =
+            Checks.nothing(connection.fake() + " connection #" + connection.index(), direction, side.apply(connection));
+        if (failure != null) {
+          return failure;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** What each connection received or sent, for failure messages. */
+  private String describe(Direction direction, Function<Connection, Bytes> side) {
+    List<Connection> connections = traffic.connections();
+    if (connections.isEmpty()) {
+      return "it had no connection";
+    }
+    StringBuilder out = new StringBuilder("it ").append(direction.verb());
+    for (Connection connection : connections) {
+      out.append("\n  on connection #").append(connection.index()).append(": ")
+          .append(HexDump.describe(side.apply(connection)));
+    }
+    return out.toString();
+  }
+
+  private static Bytes[] encode(String... texts) {
+    return Arrays.stream(texts).map(text -> Bytes.of(Objects.requireNonNull(text, "expected"))).toArray(Bytes[]::new);
+  }
+
   private TrafficAssert check(String what, Supplier<AssertionFailedError> check) {
-    Checks.run(wait, traffic.server() + " " + what, check);
+    Checks.run(wait, traffic.fake() + " " + what, check);
     return this;
   }
 }

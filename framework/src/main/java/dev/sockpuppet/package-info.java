@@ -1,12 +1,21 @@
 /**
- * Sockpuppet: throwaway fake socket peers for tests, with every byte on record.
+ * Sockpuppet: throwaway fake socket peers for tests, with every byte on record. This package holds
+ * what every test touches; the package list is the map of the rest.
  *
- * <p>Start a fake ({@link dev.sockpuppet.TcpServer}, {@link dev.sockpuppet.UnixSocketServer}),
- * point the program under test at its address, then wait ({@code await…}) and assert ({@link
- * dev.sockpuppet.SocketAssertions}) on its {@link dev.sockpuppet.Traffic}. Fakes record into
- * immutable {@link dev.sockpuppet.Bytes}; they decide what to answer with a {@link
- * dev.sockpuppet.Responder} or a {@link dev.sockpuppet.Handler}.
+ * <ul>
+ *   <li>{@code dev.sockpuppet}: {@link dev.sockpuppet.Fake} and {@link dev.sockpuppet.FakeServer},
+ *       the recording ({@link dev.sockpuppet.Traffic}, {@link dev.sockpuppet.Connection}, {@link
+ *       dev.sockpuppet.Chunk}, {@link dev.sockpuppet.ConnectionEvent}, {@link
+ *       dev.sockpuppet.Datagram}, over immutable {@link dev.sockpuppet.Bytes}), and the assertions
+ *       ({@link dev.sockpuppet.SocketAssertions});
+ *   <li>{@code dev.sockpuppet.stream}: fakes that the program connects to over TCP or a Unix-domain
+ *       stream socket ({@code TcpServer}, {@code UnixSocketServer});
+ *   <li>{@code dev.sockpuppet.behaviour}: what a fake does on a connection: a canned {@code
+ *       Responder}, {@code LineRules}, or a {@code Handler} of your own;
+ *   <li>{@code dev.sockpuppet.internal…}: the engine. Not API.
+ * </ul>
  *
- * <p>Package-private classes here are the engine behind the API and are not part of it.
+ * <p>Start a fake, point the program under test at its address, then wait ({@code await…}) and
+ * assert ({@link dev.sockpuppet.SocketAssertions}) on its {@link dev.sockpuppet.Traffic}.
  */
 package dev.sockpuppet;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -104,19 +106,19 @@ class BadInputTest {
     TcpServer tcp = TcpServer.create().withName("api");
     UnixSocketServer unix = UnixSocketServer.create().withName("daemon");
     assertEquals(
-        "TcpServer 'api'.port() is only known once the server runs; call start() first",
+        "TcpServer 'api'.port() is only known once the fake runs; call start() first",
         assertThrows(IllegalStateException.class, tcp::port).getMessage());
     assertEquals(
-        "TcpServer 'api'.address() is only known once the server runs; call start() first",
+        "TcpServer 'api'.address() is only known once the fake runs; call start() first",
         assertThrows(IllegalStateException.class, tcp::address).getMessage());
     assertEquals(
-        "TcpServer 'api'.hostAndPort() is only known once the server runs; call start() first",
+        "TcpServer 'api'.hostAndPort() is only known once the fake runs; call start() first",
         assertThrows(IllegalStateException.class, tcp::hostAndPort).getMessage());
     assertEquals(
-        "UnixSocketServer 'daemon'.path() is only known once the server runs; call start() first",
+        "UnixSocketServer 'daemon'.path() is only known once the fake runs; call start() first",
         assertThrows(IllegalStateException.class, unix::path).getMessage());
     assertEquals(
-        "UnixSocketServer 'daemon'.address() is only known once the server runs; call start() first",
+        "UnixSocketServer 'daemon'.address() is only known once the fake runs; call start() first",
         assertThrows(IllegalStateException.class, unix::address).getMessage());
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.recording.Segment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class BytesTest {
   /** "hello world" split over three segments, as a recording would hold it. */
   private static final Bytes SPLIT =
-      Bytes.ofSegments(
+      Access.bytes().of(
           new Segment[] {
             new Segment.InMemory("xhel".getBytes(), 1, 3),
             new Segment.InMemory("lo w".getBytes(), 0, 4),

@@ -2,6 +2,10 @@ package dev.sockpuppet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.StreamServer;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.ExternalTools.Result;
+import dev.sockpuppet.behaviour.LineRules;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,10 @@ import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sockpuppet.behaviour.LineRules;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -47,7 +51,7 @@ class ResponderTest {
           server.connection(i).awaitReceived("ab");
         }
       }
-      assertThat(server).eventually().hasConnectionCount(2).receivedExactly("abab").sentExactly("OK\nOK\n");
+      assertThat(server).eventually().hasConnectionCount(2).receivedExactly("ab", "ab").sentExactly("OK\n", "OK\n");
     }
   }
 

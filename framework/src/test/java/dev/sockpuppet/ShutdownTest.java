@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -41,7 +44,7 @@ class ShutdownTest {
       assertEquals(-1, in.read(), "the client sees the connection end");
     }
     assertFalse(server.isRunning());
-    assertEquals("server stopped", server.connection(0).events().get(1).detail());
+    assertEquals("the fake stopped", server.connection(0).events().get(1).detail());
   }
 
   @Test
@@ -172,13 +175,27 @@ class ShutdownTest {
   }
 
   @Test
-  void stopIsIdempotentAndAStoppedServerCannotRestart() throws IOException {
+  void stopIsIdempotentAndARestartBeginsAFreshRecording() throws IOException {
     UnixSocketServer server = UnixSocketServer.create().start();
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("first run".getBytes()));
+      server.awaitReceived("first run");
+    }
     server.stop();
     server.stop();
     server.close();
-    IllegalStateException error = assertThrows(IllegalStateException.class, server::start);
-    assertEquals("UnixSocketServer 'unix' was stopped and cannot start again; create a new one", error.getMessage());
+    assertFalse(server.isRunning());
+    assertEquals("first run", server.connection(0).received().text(), "the recording stays readable after close");
+
+    server.start();
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("second run".getBytes()));
+      server.awaitReceived("second run");
+    }
+    assertEquals(1, server.connections().size(), "the second run records afresh");
+    assertEquals("second run", server.connection(0).received().text());
+    server.close();
+    assertTrue(java.nio.file.Files.notExists(server.path()), "the socket file of the second run is gone too");
   }
 
   @Test

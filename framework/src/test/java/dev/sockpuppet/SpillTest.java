@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.recording.Segment;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,15 +77,15 @@ class SpillTest {
     }
     IllegalStateException error = assertThrows(IllegalStateException.class, received::text);
     assertEquals(
-        "the recording of UnixSocketServer 'tiny' beyond its in-memory limit was on disk and was deleted when it"
-            + " closed; assert before close(), or raise the limit with withMemoryLimit(…)",
+        "the recording of UnixSocketServer 'tiny' beyond its in-memory limit was on disk and was deleted when the"
+            + " fake closed; assert before close() (stop() keeps it), or raise the limit with withMemoryLimit(…)",
         error.getMessage());
   }
 
   private static long bytesInMemoryWithoutOverhead(Connection connection) {
     long inMemory = 0;
     for (Chunk chunk : connection.chunks()) {
-      inMemory += chunk.bytes().segments()[0] instanceof Segment.InMemory ? chunk.size() : 0;
+      inMemory += Access.bytes().segments(chunk.bytes())[0] instanceof Segment.InMemory ? chunk.size() : 0;
     }
     return inMemory;
   }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -116,7 +119,7 @@ class WaitAndAssertTest {
       AssertionFailedError error =
           assertThrows(AssertionFailedError.class, () -> assertThat(server).within(SHORT).receivedExactly("abc"));
       assertTrue(
-          error.getMessage().startsWith("still failing after waiting 300 ms: TcpServer 'api' received bytes that differ"
+          error.getMessage().startsWith("still failing after waiting 300 ms: TcpServer 'api' connection #0 received bytes that differ"
               + " from the expected at offset 2 (expected 3 bytes, received 2 bytes)"),
           error.getMessage());
     }

@@ -3,8 +3,8 @@ package dev.sockpuppet.benchmarks;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
-import dev.sockpuppet.UnixSocketServer;
 import dev.sockpuppet.junit.WithUnixSocketServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.platform.launcher.Launcher;

@@ -1,7 +1,7 @@
 package dev.sockpuppet.benchmarks;
 
-import dev.sockpuppet.TcpServer;
-import dev.sockpuppet.UnixSocketServer;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
@@ -9,12 +9,10 @@ import okhttp3.mockwebserver.MockWebServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 

@@ -1,10 +1,10 @@
 package dev.sockpuppet.benchmarks;
 
-import dev.sockpuppet.Handler;
-import dev.sockpuppet.Responder;
-import dev.sockpuppet.StreamServer;
-import dev.sockpuppet.TcpServer;
-import dev.sockpuppet.UnixSocketServer;
+import dev.sockpuppet.behaviour.Handler;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.StreamServer;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;

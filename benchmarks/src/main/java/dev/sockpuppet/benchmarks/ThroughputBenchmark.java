@@ -2,9 +2,9 @@ package dev.sockpuppet.benchmarks;
 
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.RecordingUsage;
-import dev.sockpuppet.StreamServer;
-import dev.sockpuppet.TcpServer;
-import dev.sockpuppet.UnixSocketServer;
+import dev.sockpuppet.stream.StreamServer;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;

@@ -83,7 +83,11 @@ public final class Checks {
 
   /** Fails unless the lines of {@code actual} are exactly {@code expected}. */
   public static AssertionFailedError lines(String subject, Direction direction, List<String> expected, Bytes actual) {
-    List<String> lines = actual.lines();
+    return lines(subject, direction, expected, actual.lines());
+  }
+
+  /** Fails unless {@code lines} are exactly {@code expected}. */
+  public static AssertionFailedError lines(String subject, Direction direction, List<String> expected, List<String> lines) {
     if (lines.equals(expected)) {
       return null;
     }
@@ -93,7 +97,7 @@ public final class Checks {
     }
     String detail =
         at < Math.min(lines.size(), expected.size())
-            ? "line " + (at + 1) + " is \"" + lines.get(at) + "\" but \"" + expected.get(at) + "\" was expected"
+            ? "line " + (at + 1) + " is " + quoted(lines.get(at)) + " but " + quoted(expected.get(at)) + " was expected"
             : "expected " + expected.size() + " lines, " + direction.verb() + " " + lines.size();
     return new AssertionFailedError(
         subject + " " + direction.verb() + " other lines than expected: " + detail,
@@ -113,6 +117,15 @@ public final class Checks {
         actual.text());
   }
 
+  /** Fails unless {@code actual} is empty. */
+  public static AssertionFailedError nothing(String subject, Direction direction, Bytes actual) {
+    return actual.isEmpty()
+        ? null
+        : new AssertionFailedError(
+            subject + " was expected to have " + direction.verb() + " nothing, but " + direction.verb() + " "
+                + HexDump.describe(actual));
+  }
+
   /** Fails unless {@code actual} equals {@code expected}, naming {@code what} was counted. */
   public static AssertionFailedError count(String subject, String what, long expected, long actual) {
     return expected == actual
@@ -122,6 +135,10 @@ public final class Checks {
 
   private static String dumpForDiff(Bytes bytes, long at) {
     return bytes.size() <= WHOLE_DUMP_LIMIT ? HexDump.rows(bytes.toByteArray(), 0) : HexDump.window(bytes, at);
+  }
+
+  private static String quoted(String line) {
+    return HexDump.quoted(Bytes.of(line));
   }
 
   private static String count(long bytes) {

@@ -4,14 +4,16 @@ import dev.sockpuppet.Bytes;
 import dev.sockpuppet.Chunk;
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.ConnectionEvent;
+import dev.sockpuppet.Datagram;
+import dev.sockpuppet.Traffic;
+import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Renders recordings as readable text: one line per event or chunk with its time since the
- * server started, an arrow for the direction, and a hex + ASCII dump of the bytes.
+ * Renders recordings as readable text: one line per event, chunk or datagram with its time since
+ * the recording began, an arrow for the direction, and a hex + ASCII dump of the bytes.
  *
  * <p>A transcript is for people, so each chunk's dump is cut to its first and last rows and a
  * connection with very many chunks shows its first and last ones; the cuts are marked with the
@@ -26,7 +28,8 @@ public final class Transcripts {
   /** The transcript of one connection. */
   public static String of(Connection connection) {
     StringBuilder out = new StringBuilder();
-    out.append(connection).append(" from ").append(describeAddress(connection));
+    out.append(connection.fake()).append(" connection #").append(connection.index())
+        .append(" from ").append(describe(connection.peerAddress()));
     connection.peerCredentials().ifPresent(c -> out.append(" (").append(c).append(')'));
     out.append('\n');
     List<Chunk> chunks = connection.chunks();
@@ -66,16 +69,45 @@ public final class Transcripts {
     return out.toString();
   }
 
-  /** The transcripts of several connections under a heading. */
-  public static String of(String heading, List<Connection> connections) {
-    StringBuilder out = new StringBuilder(heading).append('\n');
-    if (connections.isEmpty()) {
+  /** The transcript of a whole recording: every connection, then every datagram. */
+  public static String of(Traffic traffic) {
+    StringBuilder out = new StringBuilder(traffic.fake()).append('\n');
+    List<Connection> connections = traffic.connections();
+    List<Datagram> datagrams = traffic.datagrams();
+    if (connections.isEmpty() && datagrams.isEmpty()) {
       out.append("  (no connections)\n");
     }
     for (Connection connection : connections) {
       out.append(of(connection));
     }
+    for (int i = 0; i < datagrams.size(); i++) {
+      if (i == CHUNKS_SHOWN_EACH_END && datagrams.size() > 2 * CHUNKS_SHOWN_EACH_END) {
+        int skipTo = datagrams.size() - CHUNKS_SHOWN_EACH_END;
+        out.append("            … ").append(skipTo - i).append(" datagrams not shown\n");
+        i = skipTo - 1;
+        continue;
+      }
+      appendDatagram(out, datagrams.get(i));
+    }
     return out.toString();
+  }
+
+  private static void appendDatagram(StringBuilder out, Datagram datagram) {
+    line(out, datagram.at())
+        .append(datagram.direction().arrow())
+        .append(" datagram #")
+        .append(datagram.index())
+        .append(' ')
+        .append(datagram.direction().verb())
+        .append(", ")
+        .append(datagram.size())
+        .append(datagram.size() == 1 ? " byte" : " bytes")
+        .append(", from ")
+        .append(describe(datagram.sender()))
+        .append(" to ")
+        .append(describe(datagram.receiver()))
+        .append('\n');
+    appendBytes(out, datagram.bytes(), 0);
   }
 
   private static void appendChunk(StringBuilder out, Chunk chunk) {
@@ -89,16 +121,19 @@ public final class Transcripts {
         .append(" at offset ")
         .append(chunk.offset())
         .append('\n');
-    Bytes bytes = chunk.bytes();
+    appendBytes(out, chunk.bytes(), chunk.offset());
+  }
+
+  private static void appendBytes(StringBuilder out, Bytes bytes, long offset) {
     if (bytes.size() <= CHUNK_BYTES_SHOWN) {
-      indent(out, HexDump.rows(bytes.toByteArray(), chunk.offset()));
+      indent(out, HexDump.rows(bytes.toByteArray(), offset));
       return;
     }
     int half = CHUNK_BYTES_SHOWN / 2;
-    indent(out, HexDump.rows(bytes.first(half).toByteArray(), chunk.offset()));
+    indent(out, HexDump.rows(bytes.first(half).toByteArray(), offset));
     out.append("              … ").append(bytes.size() - 2L * half).append(" bytes not shown\n");
     long tailStart = bytes.size() - half;
-    indent(out, HexDump.rows(bytes.slice(tailStart, bytes.size()).toByteArray(), chunk.offset() + tailStart));
+    indent(out, HexDump.rows(bytes.slice(tailStart, bytes.size()).toByteArray(), offset + tailStart));
   }
 
   private static StringBuilder line(StringBuilder out, Duration at) {
@@ -112,8 +147,8 @@ public final class Transcripts {
     }
   }
 
-  private static String describeAddress(Connection connection) {
-    String address = String.valueOf(connection.peerAddress());
-    return Optional.of(address).filter(a -> !a.isEmpty() && !a.equals("null")).orElse("an unnamed socket");
+  private static String describe(SocketAddress address) {
+    String text = String.valueOf(address);
+    return Optional.of(text).filter(a -> !a.isEmpty() && !a.equals("null")).orElse("an unnamed socket");
   }
 }

@@ -147,10 +147,15 @@ public final class UnixSocketPaths {
    */
   public static void prepareForBind(Path path) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
+    if (parent == null || !Files.exists(parent)) {
       throw new IllegalArgumentException(
           "the parent directory of the Unix socket path " + path + " does not exist: " + parent
               + "; create it first, or leave the path out and Sockpuppet creates a private directory");
+    }
+    if (!Files.isDirectory(parent)) {
+      throw new IllegalArgumentException(
+          "the parent of the Unix socket path " + path + " is not a directory: " + parent
+              + "; choose a path in a directory, or leave the path out and Sockpuppet creates a private directory");
     }
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -198,7 +203,8 @@ public final class UnixSocketPaths {
   }
 
   private static boolean somethingListens(Path path) throws IOException {
-    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+    try {
+      SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
       return true;
     } catch (ConnectException e) {
       return false;

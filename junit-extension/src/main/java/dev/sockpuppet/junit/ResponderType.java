@@ -9,11 +9,11 @@ package dev.sockpuppet.junit;
  * @WithUnixSocketServer(responder = ResponderType.ECHO)
  * }</pre>
  *
- * @see dev.sockpuppet.Responder
+ * @see dev.sockpuppet.behaviour.Responder
  */
 public enum ResponderType {
-  /** Records what arrives and sends nothing ({@link dev.sockpuppet.Responder#sink()}); the default. */
+  /** Records what arrives and sends nothing ({@link dev.sockpuppet.behaviour.Responder#sink()}); the default. */
   SINK,
-  /** Sends every chunk back as it arrives ({@link dev.sockpuppet.Responder#echo()}). */
+  /** Sends every chunk back as it arrives ({@link dev.sockpuppet.behaviour.Responder#echo()}). */
   ECHO
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * Gives a test a started {@link dev.sockpuppet.TcpServer} on loopback, on a port the kernel picks.
+ * Gives a test a started {@link dev.sockpuppet.stream.TcpServer} on loopback, on a port the kernel picks.
  *
  * <pre>{@code
  * @WithTcpServer(lines = {"PING -> PONG"}, systemProperty = "app.endpoint")
@@ -71,17 +71,17 @@ public @interface WithTcpServer {
   /** A canned behaviour; default {@link ResponderType#SINK} (record only). */
   ResponderType responder() default ResponderType.SINK;
 
-  /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.Responder#reply(String)}). */
+  /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.behaviour.Responder#reply(String)}). */
   String reply() default "";
 
   /**
    * Text sent once per connection when the first bytes arrive, after which the server shuts down
-   * its output ({@link dev.sockpuppet.Responder#replyAndClose(String)}).
+   * its output ({@link dev.sockpuppet.behaviour.Responder#replyAndClose(String)}).
    */
   String replyAndClose() default "";
 
   /**
-   * Line rules ({@link dev.sockpuppet.Responder#lines(dev.sockpuppet.LineRules)}), one per element,
+   * Line rules ({@link dev.sockpuppet.behaviour.Responder#lines(dev.sockpuppet.behaviour.LineRules)}), one per element,
    * tried in order: {@code "PING -> PONG"} answers the line {@code PING} with {@code PONG}; {@code
    * "/GET (\\w+)/ -> VALUE $1"} matches a regular expression against the whole line and may use its
    * groups; {@code "NOOP ->"} accepts the line without answering. The separator is the first {@code

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * Gives a test a started {@link dev.sockpuppet.UnixSocketServer}: a daemon socket that the program
+ * Gives a test a started {@link dev.sockpuppet.stream.UnixSocketServer}: a daemon socket that the program
  * under test connects to.
  *
  * <pre>{@code
@@ -95,12 +95,12 @@ public @interface WithUnixSocketServer {
   /** A canned behaviour; default {@link ResponderType#SINK} (record only). */
   ResponderType responder() default ResponderType.SINK;
 
-  /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.Responder#reply(String)}). */
+  /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.behaviour.Responder#reply(String)}). */
   String reply() default "";
 
   /**
    * Text sent once per connection when the first bytes arrive, after which the server shuts down
-   * its output ({@link dev.sockpuppet.Responder#replyAndClose(String)}).
+   * its output ({@link dev.sockpuppet.behaviour.Responder#replyAndClose(String)}).
    */
   String replyAndClose() default "";
 

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sockpuppet.TcpServer;
-import dev.sockpuppet.UnixSocketServer;
 import dev.sockpuppet.junit.TestKit.Mode;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

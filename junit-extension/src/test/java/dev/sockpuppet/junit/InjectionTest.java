@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.FakeServer;
-import dev.sockpuppet.StreamServer;
-import dev.sockpuppet.TcpServer;
-import dev.sockpuppet.UnixSocketServer;
 import dev.sockpuppet.junit.TestKit.Mode;
+import dev.sockpuppet.stream.StreamServer;
+import dev.sockpuppet.stream.TcpServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

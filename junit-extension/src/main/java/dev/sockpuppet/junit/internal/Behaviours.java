@@ -1,7 +1,7 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.LineRules;
-import dev.sockpuppet.Responder;
+import dev.sockpuppet.behaviour.LineRules;
+import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.junit.ResponderType;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.sockpuppet.junit.internal;
 
 import dev.sockpuppet.FakeServer;
-import dev.sockpuppet.TcpServer;
 import dev.sockpuppet.junit.WithTcpServer;
+import dev.sockpuppet.stream.TcpServer;
 
 /** {@link WithTcpServer} → a configured {@link TcpServer}. */
 final class TcpServerKind extends FakeKind<WithTcpServer> {

@@ -1,8 +1,8 @@
 package dev.sockpuppet.junit.internal;
 
 import dev.sockpuppet.FakeServer;
-import dev.sockpuppet.UnixSocketServer;
 import dev.sockpuppet.junit.WithUnixSocketServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 

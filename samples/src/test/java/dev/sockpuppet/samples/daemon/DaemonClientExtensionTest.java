@@ -4,8 +4,8 @@ import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.sockpuppet.UnixSocketServer;
 import dev.sockpuppet.junit.WithUnixSocketServer;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

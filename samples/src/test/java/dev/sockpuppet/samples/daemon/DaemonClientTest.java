@@ -4,9 +4,9 @@ import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.sockpuppet.LineRules;
-import dev.sockpuppet.Responder;
-import dev.sockpuppet.UnixSocketServer;
+import dev.sockpuppet.behaviour.LineRules;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.sockpuppet.samples.metrics;
 
 import static dev.sockpuppet.SocketAssertions.assertThat;
 
-import dev.sockpuppet.TcpServer;
 import dev.sockpuppet.junit.WithTcpServer;
+import dev.sockpuppet.stream.TcpServer;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -1,16 +1,20 @@
-package dev.sockpuppet;
+package dev.sockpuppet.internal.recording;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The store behind one server's recording. Chunks are kept in memory until {@code memoryLimit}
+ * The store behind one fake's recording. Chunks are kept in memory until {@code memoryLimit}
  * bytes are held; later chunks go to a spill file, so a long recording neither loses bytes nor
- * grows the heap. Also owns the monotonic clock that all timestamps of the server are measured on.
+ * grows the heap. Also owns the clock of the recording: a wall-clock start, and a monotonic clock
+ * that every timestamp of the recording is an offset on.
+ *
+ * <p>Thread-safe: connection threads store concurrently.
  */
-final class Recorder implements AutoCloseable {
+public final class Recorder {
   /** What a chunk costs beyond its bytes (chunk, segment and list entry), counted toward the limit. */
   static final int CHUNK_OVERHEAD = 96;
   /** The first slab of a recording: small, so that a fake that records little costs little. */
@@ -27,10 +31,11 @@ final class Recorder implements AutoCloseable {
   private final String owner;
   private final long memoryLimit;
   private final long originNanos = System.nanoTime();
+  private final Instant startedAt = Instant.now();
   private final AtomicLong inMemory = new AtomicLong();
   private final AtomicLong spilled = new AtomicLong();
   private SpillFile spillFile;
-  private boolean closed;
+  private boolean sealed;
 
   /** Chunks are copied into slabs: big shared arrays, handed out in pieces under this lock. */
   private final Object slabLock = new Object();
@@ -38,18 +43,28 @@ final class Recorder implements AutoCloseable {
   private int slabUsed;
   private int nextSlabSize = FIRST_SLAB;
 
-  Recorder(String owner, long memoryLimit) {
+  public Recorder(String owner, long memoryLimit) {
     this.owner = owner;
     this.memoryLimit = memoryLimit;
   }
 
   /** Time since this recording began. */
-  Duration now() {
+  public Duration now() {
     return Duration.ofNanos(System.nanoTime() - originNanos);
   }
 
+  /** Wall-clock time this recording began. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** The configured in-memory limit. */
+  public long memoryLimit() {
+    return memoryLimit;
+  }
+
   /** Takes all remaining bytes of {@code data} into the recording. */
-  Segment store(ByteBuffer data) throws IOException {
+  public Segment store(ByteBuffer data) throws IOException {
     int length = data.remaining();
     long cost = (long) length + CHUNK_OVERHEAD;
     long held = inMemory.addAndGet(cost);
@@ -80,18 +95,18 @@ final class Recorder implements AutoCloseable {
   }
 
   /** Bytes currently held in memory, including the per-chunk overhead. */
-  long bytesInMemory() {
+  public long bytesInMemory() {
     return inMemory.get();
   }
 
   /** Bytes written to the spill file so far. */
-  long bytesSpilled() {
+  public long bytesSpilled() {
     return spilled.get();
   }
 
   private synchronized SpillFile spillFile() throws IOException {
-    if (closed) {
-      throw new IOException("the recording of " + owner + " is closed");
+    if (sealed) {
+      throw new IOException("the recording of " + owner + " is sealed: the fake stopped");
     }
     if (spillFile == null) {
       spillFile = SpillFile.create(owner);
@@ -100,15 +115,23 @@ final class Recorder implements AutoCloseable {
   }
 
   /** The spill file, if the recording ever went past its in-memory limit. */
-  synchronized SpillFile spillFileIfAny() {
+  public synchronized SpillFile spillFileIfAny() {
     return spillFile;
   }
 
-  @Override
-  public synchronized void close() throws IOException {
-    closed = true;
+  /** The fake stopped: nothing more is stored; the spill file lets its descriptor go but stays. */
+  public synchronized void seal() {
+    sealed = true;
     if (spillFile != null) {
-      spillFile.close();
+      spillFile.seal();
+    }
+  }
+
+  /** The fake closed: the spill file is deleted; in-memory bytes stay readable. */
+  public synchronized void release() {
+    sealed = true;
+    if (spillFile != null) {
+      spillFile.delete();
     }
   }
 }

@@ -1,5 +1,8 @@
-package dev.sockpuppet;
+package dev.sockpuppet.stream;
 
+import dev.sockpuppet.behaviour.Handler;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.engine.StreamEngine;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +34,7 @@ public final class TcpServer extends StreamServer {
   private volatile InetSocketAddress bound;
 
   private TcpServer() {
-    super("tcp");
+    super("TcpServer", "tcp");
   }
 
   /** A server with the defaults: loopback, port chosen by the kernel, record only. */
@@ -41,7 +44,7 @@ public final class TcpServer extends StreamServer {
 
   /** The name used in messages, transcripts and thread names. */
   public TcpServer withName(String name) {
-    configureName(name);
+    core.name(name);
     return this;
   }
 
@@ -53,7 +56,7 @@ public final class TcpServer extends StreamServer {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("a TCP port is between 0 and 65535, got " + port);
     }
-    requireNew("withPort");
+    core.requireNew("withPort");
     this.requestedPort = port;
     return this;
   }
@@ -70,20 +73,20 @@ public final class TcpServer extends StreamServer {
           "a fake binds loopback only, so nothing outside this machine can reach it; "
               + address.getHostAddress() + " is not a loopback address");
     }
-    requireNew("withBindAddress");
+    core.requireNew("withBindAddress");
     this.bindAddress = address;
     return this;
   }
 
-  /** How long {@code await…} methods and handler reads wait (default 10 s). */
+  /** How long {@code await…} methods, handler reads and every write wait (default 10 s). */
   public TcpServer withTimeout(Duration timeout) {
-    configureTimeout(timeout);
+    core.timeout(timeout);
     return this;
   }
 
   /** Bytes the recording keeps in memory before it spills to a temporary file (default 64 MiB). */
   public TcpServer withMemoryLimit(long bytes) {
-    configureMemoryLimit(bytes);
+    core.memoryLimit(bytes);
     return this;
   }
 
@@ -107,26 +110,21 @@ public final class TcpServer extends StreamServer {
 
   /** The port the server listens on. */
   public int port() {
-    requireStarted("port");
+    core.requireStarted("port");
     return bound.getPort();
   }
 
   /** {@code host:port} as clients and configuration files write it, e.g. {@code 127.0.0.1:41234}. */
   public String hostAndPort() {
-    requireStarted("hostAndPort");
+    core.requireStarted("hostAndPort");
     String host = bound.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
   }
 
   @Override
   public InetSocketAddress address() {
-    requireStarted("address");
+    core.requireStarted("address");
     return bound;
-  }
-
-  @Override
-  String kind() {
-    return "TcpServer";
   }
 
   @Override
@@ -143,7 +141,7 @@ public final class TcpServer extends StreamServer {
   }
 
   @Override
-  StreamEngine.AcceptedChannelSetup acceptedChannelSetup() {
+  StreamEngine.ChannelSetup channelSetup() {
     return accepted -> {
       // Scripts and responders write small pieces; Nagle would hold them back and skew timing.
       accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -1,4 +1,4 @@
-package dev.sockpuppet;
+package dev.sockpuppet.internal.recording;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,70 +6,71 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A run of recorded bytes, held either in memory or in a recording's spill file. {@link Bytes} is a
- * sequence of segments, so a view over hundreds of megabytes never has to be one array.
+ * A run of recorded bytes, held either in memory or in a recording's spill file. {@link
+ * dev.sockpuppet.Bytes} is a sequence of segments, so a view over hundreds of megabytes never has to
+ * be one array. Segments are immutable: nobody writes to the bytes behind one after it was made.
  */
-abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
+public abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
 
-  abstract int length();
+  public abstract int length();
 
   /** Copies {@code length} bytes starting at {@code from} into {@code target}. */
-  abstract void copyTo(int from, byte[] target, int targetOffset, int length);
+  public abstract void copyTo(int from, byte[] target, int targetOffset, int length);
 
-  abstract Segment slice(int from, int to);
+  public abstract Segment slice(int from, int to);
 
   /** A buffer over the bytes of this segment for a channel to write; it may share the array. */
-  ByteBuffer asBuffer() {
+  public ByteBuffer asBuffer() {
     return ByteBuffer.wrap(readOnlyArray());
   }
 
   /** The bytes of this segment; may share the array with the segment, so callers never write to it. */
-  byte[] readOnlyArray() {
+  public byte[] readOnlyArray() {
     byte[] copy = new byte[length()];
     copyTo(0, copy, 0, copy.length);
     return copy;
   }
 
-  static final class InMemory extends Segment {
+  public static final class InMemory extends Segment {
     private final byte[] array;
     private final int offset;
     private final int length;
 
-    InMemory(byte[] array, int offset, int length) {
+    public InMemory(byte[] array, int offset, int length) {
       this.array = array;
       this.offset = offset;
       this.length = length;
     }
 
     @Override
-    int length() {
+    public int length() {
       return length;
     }
 
     @Override
-    void copyTo(int from, byte[] target, int targetOffset, int count) {
+    public void copyTo(int from, byte[] target, int targetOffset, int count) {
       System.arraycopy(array, offset + from, target, targetOffset, count);
     }
 
     @Override
-    Segment slice(int from, int to) {
+    public Segment slice(int from, int to) {
       return new InMemory(array, offset + from, to - from);
     }
 
     @Override
-    ByteBuffer asBuffer() {
+    public ByteBuffer asBuffer() {
       return ByteBuffer.wrap(array, offset, length).asReadOnlyBuffer();
     }
 
     @Override
-    byte[] readOnlyArray() {
+    public byte[] readOnlyArray() {
       return offset == 0 && length == array.length
           ? array
           : Arrays.copyOfRange(array, offset, offset + length);
     }
   }
 
-  static final class Spilled extends Segment {
+  public static final class Spilled extends Segment {
     private final SpillFile file;
     private final long position;
     private final int length;
@@ -81,12 +82,12 @@ abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
     }
 
     @Override
-    int length() {
+    public int length() {
       return length;
     }
 
     @Override
-    void copyTo(int from, byte[] target, int targetOffset, int count) {
+    public void copyTo(int from, byte[] target, int targetOffset, int count) {
       try {
         file.read(position + from, target, targetOffset, count);
       } catch (IOException e) {
@@ -95,7 +96,7 @@ abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
     }
 
     @Override
-    Segment slice(int from, int to) {
+    public Segment slice(int from, int to) {
       return new Spilled(file, position + from, to - from);
     }
   }

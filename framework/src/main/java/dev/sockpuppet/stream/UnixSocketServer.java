@@ -1,6 +1,11 @@
-package dev.sockpuppet;
+package dev.sockpuppet.stream;
 
+import dev.sockpuppet.Connection;
+import dev.sockpuppet.PeerCredentials;
+import dev.sockpuppet.behaviour.Handler;
+import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.internal.UnixSocketPaths;
+import dev.sockpuppet.internal.engine.StreamEngine;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketAddress;
@@ -59,11 +64,13 @@ public final class UnixSocketServer extends StreamServer {
   private boolean peerCredentials;
 
   private Path privateDirectory;
+  /** The path a bind is being tried on, for its error message. */
+  private Path attemptedPath;
   private volatile Path boundPath;
   private volatile SocketAddress boundAddress;
 
   private UnixSocketServer() {
-    super("unix");
+    super("UnixSocketServer", "unix");
   }
 
   /** A server with the defaults: a fresh private directory, owner-only socket, record only. */
@@ -73,7 +80,7 @@ public final class UnixSocketServer extends StreamServer {
 
   /** The name used in messages, transcripts, thread names and the default socket file name. */
   public UnixSocketServer withName(String name) {
-    configureName(name);
+    core.name(name);
     return this;
   }
 
@@ -83,7 +90,7 @@ public final class UnixSocketServer extends StreamServer {
    */
   public UnixSocketServer withPath(Path path) {
     Objects.requireNonNull(path, "path");
-    requireNew("withPath");
+    core.requireNew("withPath");
     this.requestedPath = path;
     this.abstractName = null;
     return this;
@@ -96,7 +103,7 @@ public final class UnixSocketServer extends StreamServer {
    */
   public UnixSocketServer withBaseDirectory(Path base) {
     Objects.requireNonNull(base, "base");
-    requireNew("withBaseDirectory");
+    core.requireNew("withBaseDirectory");
     this.baseDirectory = base;
     return this;
   }
@@ -109,7 +116,7 @@ public final class UnixSocketServer extends StreamServer {
   public UnixSocketServer withAbstractName(String name) {
     Objects.requireNonNull(name, "name");
     UnixSocketPaths.checkAbstractName(name);
-    requireNew("withAbstractName");
+    core.requireNew("withAbstractName");
     this.abstractName = name;
     this.requestedPath = null;
     return this;
@@ -134,7 +141,7 @@ public final class UnixSocketServer extends StreamServer {
    */
   public UnixSocketServer withPermissions(Set<PosixFilePermission> permissions) {
     Objects.requireNonNull(permissions, "permissions");
-    requireNew("withPermissions");
+    core.requireNew("withPermissions");
     this.permissions = permissions.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(permissions);
     return this;
   }
@@ -144,20 +151,20 @@ public final class UnixSocketServer extends StreamServer {
    * junixsocket, since the JDK does not give the pid.
    */
   public UnixSocketServer withPeerCredentials() {
-    requireNew("withPeerCredentials");
+    core.requireNew("withPeerCredentials");
     this.peerCredentials = true;
     return this;
   }
 
-  /** How long {@code await…} methods and handler reads wait (default 10 s). */
+  /** How long {@code await…} methods, handler reads and every write wait (default 10 s). */
   public UnixSocketServer withTimeout(Duration timeout) {
-    configureTimeout(timeout);
+    core.timeout(timeout);
     return this;
   }
 
   /** Bytes the recording keeps in memory before it spills to a temporary file (default 64 MiB). */
   public UnixSocketServer withMemoryLimit(long bytes) {
-    configureMemoryLimit(bytes);
+    core.memoryLimit(bytes);
     return this;
   }
 
@@ -185,7 +192,7 @@ public final class UnixSocketServer extends StreamServer {
    * @throws IllegalStateException before {@link #start()}, or for an abstract-namespace server
    */
   public Path path() {
-    requireStarted("path");
+    core.requireStarted("path");
     if (boundPath == null) {
       throw new IllegalStateException(
           description() + " listens in the abstract namespace as \"" + abstractName + "\" and has no path; use address()");
@@ -199,17 +206,26 @@ public final class UnixSocketServer extends StreamServer {
    */
   @Override
   public SocketAddress address() {
-    requireStarted("address");
+    core.requireStarted("address");
     return boundAddress;
   }
 
   @Override
-  String kind() {
-    return "UnixSocketServer";
+  ServerSocketChannel bind() throws IOException {
+    try {
+      return bindSocket();
+    } catch (IOException e) {
+      // The JDK's bind errors name no path ("No such file or directory"); the reader needs it.
+      String where = abstractName != null ? "the abstract name \"" + abstractName + "\"" : String.valueOf(attemptedPath);
+      String hint =
+          String.valueOf(e.getMessage()).contains("ermission")
+              ? "; its directory must be writable and searchable by this user"
+              : "";
+      throw new IOException("cannot bind the Unix socket " + where + ": " + e.getMessage() + hint, e);
+    }
   }
 
-  @Override
-  ServerSocketChannel bind() throws IOException {
+  private ServerSocketChannel bindSocket() throws IOException {
     if (abstractName != null) {
       if (!UnixSocketPaths.hasAbstractNamespace()) {
         throw new IllegalStateException(
@@ -228,6 +244,7 @@ public final class UnixSocketServer extends StreamServer {
       Path path = requestedPath.toAbsolutePath();
       UnixSocketPaths.checkLength(path);
       UnixSocketPaths.prepareForBind(path);
+      attemptedPath = path;
       address = addressOf(path);
       channel = bindOrClose(address);
       boundPath = path;
@@ -238,6 +255,7 @@ public final class UnixSocketServer extends StreamServer {
       for (int attempt = 1; ; attempt++) {
         Path path = directory.resolve(socketFileName("-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 36)));
         UnixSocketPaths.checkLength(path);
+        attemptedPath = path;
         address = addressOf(path);
         try {
           channel = bindOrClose(address);
@@ -257,6 +275,7 @@ public final class UnixSocketServer extends StreamServer {
               : UnixSocketPaths.createPrivateDirectory(baseDirectory);
       Path path = privateDirectory.resolve(socketFileName(""));
       UnixSocketPaths.checkLength(path);
+      attemptedPath = path;
       address = addressOf(path);
       channel = bindOrClose(address);
       boundPath = path;
@@ -275,7 +294,7 @@ public final class UnixSocketServer extends StreamServer {
   }
 
   @Override
-  StreamEngine.AcceptedChannelSetup acceptedChannelSetup() {
+  StreamEngine.ChannelSetup channelSetup() {
     if (!peerCredentials) {
       return accepted -> null;
     }

@@ -1,0 +1,72 @@
+package dev.sockpuppet.internal;
+
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.engine.Reaction;
+import dev.sockpuppet.internal.recording.Segment;
+import java.util.List;
+
+/**
+ * How the engine reaches what public types keep to themselves. {@link Bytes} and {@link Responder}
+ * are public values with nothing of their insides in their API, while the engine that fills and
+ * plays them lives in other packages. Each such type hands this class an accessor when it loads
+ * (the pattern of the JDK's own {@code SharedSecrets}), so no internal type appears in a public
+ * signature and no package has to hold everything.
+ *
+ * <p>The accessors are set once, by class initialisation, and never change.
+ */
+public final class Access {
+  /** What the engine needs of {@link Bytes}: values over recorded segments, without copying. */
+  public interface BytesAccess {
+    /** A value over {@code segments}, which nobody mutates; the array becomes the value's. */
+    Bytes of(Segment[] segments);
+
+    /** A value over the segments in {@code segments}; the list is copied. */
+    Bytes of(List<Segment> segments);
+
+    /** The segments of {@code bytes}; shared, so callers never modify the array. */
+    Segment[] segments(Bytes bytes);
+  }
+
+  /** What the engine needs of {@link Responder}: the reaction for one connection. */
+  public interface ResponderAccess {
+    /** A fresh reaction for the connection at {@code index} (per-connection state is its own). */
+    Reaction reaction(Responder responder, int index);
+
+    /** Whether {@code responder} only records, so that no reaction needs to run at all. */
+    boolean isSink(Responder responder);
+  }
+
+  private static volatile BytesAccess bytes;
+  private static volatile ResponderAccess responders;
+
+  private Access() {}
+
+  /** Called once, by {@link Bytes}' class initialisation. */
+  public static void set(BytesAccess access) {
+    bytes = access;
+  }
+
+  /** Called once, by {@link Responder}'s class initialisation. */
+  public static void set(ResponderAccess access) {
+    responders = access;
+  }
+
+  public static BytesAccess bytes() {
+    BytesAccess access = bytes;
+    if (access == null) {
+      Bytes.empty(); // initialises Bytes, which sets the accessor
+      access = bytes;
+    }
+    return access;
+  }
+
+  public static ResponderAccess responders() {
+    ResponderAccess access = responders;
+    if (access == null) {
+      Responder.sink(); // initialises Responder, which sets the accessor
+      access = responders;
+    }
+    return access;
+  }
+}

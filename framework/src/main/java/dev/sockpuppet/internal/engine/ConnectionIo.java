@@ -1,0 +1,343 @@
+package dev.sockpuppet.internal.engine;
+
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.Chunk;
+import dev.sockpuppet.Connection;
+import dev.sockpuppet.ConnectionEvent.Kind;
+import dev.sockpuppet.ConnectionEvent.Side;
+import dev.sockpuppet.behaviour.LiveConnection;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.Durations;
+import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.recording.ConnectionRecord.PendingSend;
+import dev.sockpuppet.internal.recording.ConnectionRecord;
+import dev.sockpuppet.internal.recording.Recorder;
+import dev.sockpuppet.internal.recording.Segment;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * The fake's end of one connection over any {@link Transport}: what handlers see as {@link
+ * LiveConnection}, what canned responders react through, and what the {@link ConnectionRunner}
+ * drives. Every read goes into the {@link ConnectionRecord} before anyone sees it; every write is
+ * recorded exactly as far as the transport took it.
+ *
+ * <p>Whatever the recording says, {@link #close()}, {@link #reset()} and {@link #stop} always close
+ * the transport: whether an event could still be recorded (the peer may have reset first) never
+ * decides whether a descriptor is released.
+ */
+public final class ConnectionIo implements LiveConnection {
+  private static final Bytes NEWLINE = Bytes.of("\n".getBytes(StandardCharsets.US_ASCII));
+
+  private final ConnectionRecord record;
+  private final Transport transport;
+  private final ChunkReader reader;
+  private final Problems problems;
+  private final Duration writeTimeout;
+  private final Object writeLock = new Object();
+  private volatile Duration readTimeout;
+  /** How far handler reads have consumed the received stream. */
+  private long position;
+
+  public ConnectionIo(ConnectionRecord record, Transport transport, Recorder recorder, Problems problems, Duration timeout) {
+    this.record = record;
+    this.transport = transport;
+    this.reader = new ChunkReader(transport, record, recorder);
+    this.problems = problems;
+    this.writeTimeout = timeout;
+    this.readTimeout = timeout;
+  }
+
+  // ---- LiveConnection ----
+
+  @Override
+  public Connection connection() {
+    return record;
+  }
+
+  @Override
+  public int index() {
+    return record.index();
+  }
+
+  @Override
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  @Override
+  public LiveConnection readTimeout(Duration timeout) {
+    this.readTimeout = Durations.requirePositive(timeout, "read timeout");
+    return this;
+  }
+
+  @Override
+  public Bytes read() throws IOException, InterruptedException {
+    Bytes bytes = readUntil("any bytes", unread -> unread.isEmpty() ? -1 : unread.size(), true);
+    return bytes == null ? Bytes.empty() : bytes;
+  }
+
+  @Override
+  public Bytes readExactly(long count) throws IOException, InterruptedException {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    return readUntil(count + " bytes", unread -> unread.size() >= count ? count : -1, false);
+  }
+
+  @Override
+  public String readLine() throws IOException, InterruptedException {
+    Bytes line =
+        readUntil(
+            "a line",
+            unread -> {
+              long lf = unread.indexOf(NEWLINE);
+              return lf < 0 ? -1 : lf + 1;
+            },
+            true);
+    if (line == null) {
+      return null;
+    }
+    long end = line.size();
+    if (end > 0 && line.byteAt(end - 1) == '\n') {
+      end--;
+    }
+    // A CR before the LF is part of the terminator, and so is a CR the final line ends with.
+    if (end > 0 && line.byteAt(end - 1) == '\r') {
+      end--;
+    }
+    return line.slice(0, end).text();
+  }
+
+  @Override
+  public Bytes readUntil(Bytes delimiter) throws IOException, InterruptedException {
+    Objects.requireNonNull(delimiter, "delimiter");
+    return readUntil(
+        HexDump.quoted(delimiter),
+        unread -> {
+          long at = unread.indexOf(delimiter);
+          return at < 0 ? -1 : at + delimiter.size();
+        },
+        false);
+  }
+
+  @Override
+  public Bytes readToEnd() throws IOException, InterruptedException {
+    Bytes rest = readUntil("the end of the stream", unread -> -1, true);
+    return rest == null ? Bytes.empty() : rest;
+  }
+
+  @Override
+  public LiveConnection write(Bytes bytes) throws IOException {
+    Objects.requireNonNull(bytes, "bytes");
+    synchronized (writeLock) {
+      if (record.outputEnded()) {
+        throw new ClosedChannelException();
+      }
+      PendingSend pending = record.beginSent(bytes);
+      long delivered = 0;
+      long deadline = System.nanoTime() + writeTimeout.toNanos();
+      try {
+        for (Segment segment : Access.bytes().segments(bytes)) {
+          ByteBuffer buffer = segment.asBuffer();
+          int start = buffer.position();
+          try {
+            transport.write(buffer, Math.max(0, deadline - System.nanoTime()));
+          } finally {
+            delivered += buffer.position() - start;
+          }
+          if (buffer.hasRemaining()) {
+            throw stalled(pending, delivered, bytes.size());
+          }
+        }
+      } catch (WriteStalledException e) {
+        throw e;
+      } catch (ClosedChannelException e) {
+        record.finishSent(pending, delivered, "the fake closed the connection");
+        throw e;
+      } catch (IOException e) {
+        record.finishSent(pending, delivered, "the write failed: " + e.getMessage());
+        record.event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
+        transport.close();
+        throw e;
+      }
+    }
+    return this;
+  }
+
+  /** The program stopped reading: records what left, reports the stall, and resets the connection. */
+  private WriteStalledException stalled(PendingSend pending, long delivered, long size) {
+    String why = "the program read nothing for " + Durations.describe(writeTimeout) + " (the fake's timeout)";
+    record.finishSent(pending, delivered, "the write stalled: " + why);
+    WriteStalledException stall =
+        new WriteStalledException(
+            record + ": a write of " + count(size) + " stalled after " + count(delivered) + ": " + why
+                + "; the connection was reset");
+    problems.add(stall.getMessage(), null);
+    resetQuietly("the write stalled");
+    return stall;
+  }
+
+  @Override
+  public LiveConnection write(String text) throws IOException {
+    return write(Bytes.of(text));
+  }
+
+  @Override
+  public LiveConnection write(byte[] bytes) throws IOException {
+    return write(Bytes.of(bytes));
+  }
+
+  @Override
+  public LiveConnection writeLine(String line) throws IOException {
+    return write(line + "\n");
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    synchronized (writeLock) {
+      if (record.event(Kind.HALF_CLOSED, Side.FAKE, "")) {
+        transport.shutdownOutput();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    record.event(Kind.CLOSED, Side.FAKE, "");
+    transport.close();
+  }
+
+  @Override
+  public void reset() throws IOException {
+    record.event(Kind.RESET, Side.FAKE, "");
+    transport.reset();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return record.isOpen();
+  }
+
+  @Override
+  public String toString() {
+    return "live " + record;
+  }
+
+  // ---- for the engine and the responders ----
+
+  /** The recording of this connection. */
+  public ConnectionRecord record() {
+    return record;
+  }
+
+  /** Reports a problem of this connection's fake (an unmatched line, say) for its verify(). */
+  public void reportProblem(String description) {
+    problems.add(description, null);
+  }
+
+  /**
+   * Reads and records once, waiting up to {@code timeoutNanos}; null when nothing arrived or the
+   * input ended (see {@link #inputEnded()}).
+   */
+  Chunk readChunk(long timeoutNanos) throws ClosedChannelException {
+    return reader.read(timeoutNanos);
+  }
+
+  /** Whether the program half-closed or reset, as far as this connection's reads have seen. */
+  boolean inputEnded() {
+    return reader.ended();
+  }
+
+  /** After a handler returned: records what already arrived, then closes. */
+  void finishAfterHandler() throws ClosedChannelException {
+    if (record.isOpen()) {
+      while (readChunk(0) != null) {
+        // take in whatever is waiting, so the recording holds everything the program sent
+      }
+    }
+    close();
+  }
+
+  /** The fake stops: closes the connection, which wakes a thread blocked on it. */
+  void stop() {
+    record.event(Kind.CLOSED, Side.FAKE, "the fake stopped");
+    transport.close();
+  }
+
+  /** Records a reset by the fake and resets, without throwing (the transport is closed whatever happens). */
+  void resetQuietly(String detail) {
+    record.event(Kind.RESET, Side.FAKE, detail);
+    try {
+      transport.reset();
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(ConnectionIo.class.getName()).log(System.Logger.Level.DEBUG, "resetting " + record, e);
+    }
+  }
+
+  /** Releases the transport whatever state the recording is in. */
+  void closeTransport() {
+    transport.close();
+  }
+
+  /** Measures how much of {@code unread} a read takes, or -1 if it must wait for more. */
+  @FunctionalInterface
+  private interface Extent {
+    long of(Bytes unread);
+  }
+
+  /**
+   * Waits until {@code extent} finds its end in the unread bytes and consumes that much. When the
+   * input ends first, returns what is left if {@code endOk} (null if nothing is left), or fails.
+   */
+  private Bytes readUntil(String what, Extent extent, boolean endOk) throws IOException, InterruptedException {
+    Duration timeout = readTimeout;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean ended = record.inputEnded() || reader.ended();
+      Bytes unread = record.receivedFrom(position);
+      long end = extent.of(unread);
+      if (end >= 0) {
+        position += end;
+        return unread.slice(0, end);
+      }
+      if (ended) {
+        if (!endOk) {
+          throw new AssertionFailedError(
+              record + ": the input ended while the handler waited for " + what + "; unread: "
+                  + HexDump.describe(unread));
+        }
+        position += unread.size();
+        return unread.isEmpty() ? null : unread;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionFailedError(
+            record + ": timed out after " + Durations.describe(timeout) + " waiting for " + what
+                + "; unread: " + HexDump.describe(unread));
+      }
+      readChunk(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException(record + " was interrupted while waiting for " + what);
+      }
+    }
+  }
+
+  private static String count(long bytes) {
+    return bytes == 1 ? "1 byte" : bytes + " bytes";
+  }
+
+  /** A write that the program did not take in time; already reported as a problem. */
+  static final class WriteStalledException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WriteStalledException(String message) {
+      super(message);
+    }
+  }
+}

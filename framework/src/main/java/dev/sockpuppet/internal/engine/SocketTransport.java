@@ -1,0 +1,323 @@
+package dev.sockpuppet.internal.engine;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Transport} over a connected {@link SocketChannel}: TCP or Unix-domain, the JDK's or
+ * junixsocket's. It works in one of two modes, fixed when it is made:
+ *
+ * <ul>
+ *   <li>{@link Mode#BLOCKING}, for canned responders: reads block with no time limit, one system
+ *       call each, and the connection costs one descriptor. Writes block too; the shared {@link
+ *       WriteWatchdog} bounds them by ending a write that overran its deadline.
+ *   <li>{@link Mode#SELECTING}, for handlers and scripts: the channel is non-blocking with a
+ *       selector of its own, so reads and writes wait with a bound and a timed-out read leaves the
+ *       connection intact. Costs a selector (two more descriptors on Linux).
+ * </ul>
+ */
+public final class SocketTransport implements Transport {
+  /** How a {@link SocketTransport} waits. */
+  public enum Mode {
+    BLOCKING,
+    SELECTING
+  }
+
+  private static final int IDLE = 0;
+  private static final int WRITING = 1;
+  private static final int ABORTED = 2;
+
+  private final SocketChannel channel;
+  private final Mode mode;
+  private final SocketAddress localAddress;
+  private final SocketAddress remoteAddress;
+
+  /** Guards closed, selector and waiting. */
+  private final Object state = new Object();
+  private boolean closed;
+  private Selector selector;
+  private SelectionKey key;
+  /** Temporary selectors of threads waiting while another thread uses {@link #selector}. */
+  private final Set<Selector> waiting = new HashSet<>();
+  /** Held by the thread that waits on {@link #selector}; others wait on a temporary one. */
+  private final ReentrantLock selecting = new ReentrantLock();
+  private boolean lastReadFilled;
+
+  /** For the watchdog: whether a blocking write is in progress, and until when it may take. */
+  private final AtomicInteger writeState = new AtomicInteger(IDLE);
+  private volatile long writeDeadline;
+
+  private SocketTransport(SocketChannel channel, Mode mode, SocketAddress localAddress, SocketAddress remoteAddress) {
+    this.channel = channel;
+    this.mode = mode;
+    this.localAddress = localAddress;
+    this.remoteAddress = remoteAddress;
+  }
+
+  /**
+   * A transport over {@code channel} in {@code mode}. Closes the channel if it cannot be set up, so
+   * the caller never holds a half-made transport.
+   */
+  public static SocketTransport open(SocketChannel channel, Mode mode) throws IOException {
+    try {
+      SocketTransport transport =
+          new SocketTransport(channel, mode, channel.getLocalAddress(), channel.getRemoteAddress());
+      if (mode == Mode.SELECTING) {
+        channel.configureBlocking(false);
+        // The channel's own provider: junixsocket channels only register with junixsocket selectors.
+        transport.selector = channel.provider().openSelector();
+        transport.key = channel.register(transport.selector, SelectionKey.OP_READ);
+      } else {
+        channel.configureBlocking(true);
+        WriteWatchdog.shared().watch(transport);
+      }
+      return transport;
+    } catch (IOException | RuntimeException | Error e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  @Override
+  public int read(ByteBuffer into, long timeoutNanos) throws IOException {
+    int read;
+    if (mode == Mode.BLOCKING) {
+      if (timeoutNanos != NO_TIMEOUT) {
+        throw new IllegalStateException("a blocking transport reads without a time limit");
+      }
+      read = channel.read(into);
+    } else {
+      read = selectingRead(into, timeoutNanos);
+    }
+    if (read < 0 && !isOpen()) {
+      // Closing may surface as end-of-stream in a blocked read; it was the fake, not the peer.
+      throw new AsynchronousCloseException();
+    }
+    return read;
+  }
+
+  private int selectingRead(ByteBuffer into, long timeoutNanos) throws IOException {
+    long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+    // After a read that filled the buffer more is probably waiting, so read before waiting;
+    // otherwise wait first: a read that finds nothing would be a wasted system call.
+    boolean readFirst = lastReadFilled || timeoutNanos == 0;
+    while (true) {
+      if (readFirst) {
+        int capacity = into.remaining();
+        int read = channel.read(into);
+        if (read != 0) {
+          lastReadFilled = read == capacity;
+          return read;
+        }
+      }
+      readFirst = true;
+      long left = deadline - System.nanoTime();
+      if (timeoutNanos != NO_TIMEOUT && left <= 0) {
+        lastReadFilled = false;
+        return 0;
+      }
+      await(SelectionKey.OP_READ, timeoutNanos == NO_TIMEOUT ? NO_TIMEOUT : left);
+    }
+  }
+
+  @Override
+  public void write(ByteBuffer from, long timeoutNanos) throws IOException {
+    if (mode == Mode.BLOCKING) {
+      blockingWrite(from, timeoutNanos);
+      return;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (from.hasRemaining()) {
+      if (channel.write(from) > 0) {
+        continue;
+      }
+      // The program's receive window and our send buffer are full until it reads.
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      await(SelectionKey.OP_WRITE, left);
+    }
+  }
+
+  private void blockingWrite(ByteBuffer from, long timeoutNanos) throws IOException {
+    writeDeadline = System.nanoTime() + timeoutNanos;
+    writeState.set(WRITING);
+    try {
+      while (from.hasRemaining()) {
+        channel.write(from);
+      }
+    } catch (IOException e) {
+      if (writeState.get() != ABORTED) {
+        throw e;
+      }
+      // The watchdog ended a write that overran its deadline; what is left in `from` did not leave.
+    } finally {
+      writeState.set(IDLE);
+    }
+  }
+
+  /**
+   * For the watchdog: ends a blocking write that is still in progress after its deadline. Shutting
+   * down the output wakes the writer with the count it got through; if even that does not free it
+   * (some native channels), a second call a moment later closes the channel.
+   *
+   * @return whether a write is (still) being aborted
+   */
+  boolean abortWriteIfOverdue(long now) {
+    int current = writeState.get();
+    if (current == WRITING && now - writeDeadline > 0 && writeState.compareAndSet(WRITING, ABORTED)) {
+      try {
+        channel.shutdownOutput();
+      } catch (IOException | RuntimeException e) {
+        close();
+      }
+      return true;
+    }
+    if (current == ABORTED) {
+      close();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Waits until the channel is ready for {@code operation}, for at most {@code nanos}, or until the
+   * transport closes. May return early; callers try again and check their deadline.
+   */
+  private void await(int operation, long nanos) throws IOException {
+    long millis = nanos == NO_TIMEOUT ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    if (selecting.tryLock()) {
+      try {
+        Selector own;
+        synchronized (state) {
+          if (closed) {
+            throw new AsynchronousCloseException();
+          }
+          own = selector;
+          if (key.interestOps() != operation) {
+            key.interestOps(operation);
+          }
+        }
+        own.select(millis);
+        own.selectedKeys().clear();
+      } catch (ClosedSelectorException | CancelledKeyException e) {
+        throw new AsynchronousCloseException();
+      } finally {
+        selecting.unlock();
+      }
+      return;
+    }
+    // Another thread waits on the connection's selector (a handler writing from a second thread
+    // while the first reads): wait on a temporary one, which close() also wakes.
+    Selector temporary = channel.provider().openSelector();
+    try {
+      synchronized (state) {
+        if (closed) {
+          throw new AsynchronousCloseException();
+        }
+        waiting.add(temporary);
+      }
+      channel.register(temporary, operation);
+      temporary.select(millis);
+    } catch (ClosedSelectorException | CancelledKeyException e) {
+      throw new AsynchronousCloseException();
+    } finally {
+      synchronized (state) {
+        waiting.remove(temporary);
+      }
+      temporary.close();
+    }
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    channel.shutdownOutput();
+  }
+
+  @Override
+  public void reset() throws IOException {
+    try {
+      if (channel.isOpen() && channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+      }
+    } finally {
+      close();
+    }
+  }
+
+  @Override
+  public void close() {
+    Selector own;
+    Set<Selector> others;
+    synchronized (state) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      own = selector;
+      others = Set.copyOf(waiting);
+    }
+    if (mode == Mode.BLOCKING) {
+      WriteWatchdog.shared().forget(this);
+    }
+    closeQuietly(channel);
+    // A registered channel lets its descriptor go only once its selectors let go of it; closing
+    // the selector also wakes a thread waiting in it.
+    if (own != null) {
+      closeQuietly(own);
+    }
+    for (Selector other : others) {
+      other.wakeup();
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    synchronized (state) {
+      return !closed;
+    }
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public String toString() {
+    return "socket transport " + localAddress + " <-> " + remoteAddress + " (" + mode + ")";
+  }
+
+  static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      System.getLogger(SocketTransport.class.getName()).log(System.Logger.Level.DEBUG, "closing " + closeable, e);
+    }
+  }
+
+  /** Whether a closed transport's blocked operation is why {@code e} was thrown. */
+  static boolean closedByFake(IOException e) {
+    return e instanceof ClosedChannelException;
+  }
+}

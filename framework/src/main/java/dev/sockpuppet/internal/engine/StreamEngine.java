@@ -1,0 +1,142 @@
+package dev.sockpuppet.internal.engine;
+
+import dev.sockpuppet.PeerCredentials;
+import dev.sockpuppet.behaviour.Handler;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.engine.SocketTransport.Mode;
+import dev.sockpuppet.internal.recording.ConnectionRecord;
+import dev.sockpuppet.internal.recording.TrafficRecord;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running part of a listening stream fake (TCP or Unix-domain): an {@link Acceptor}, and for
+ * each accepted connection a {@link SocketTransport} played by a {@link ConnectionRunner} on a
+ * thread of its own. A canned responder's connection reads in blocking mode; a handler's waits with
+ * bounds through a selector.
+ *
+ * <p>{@link #stop()} stays bounded however the program or a handler behaves: closing a transport
+ * wakes the thread blocked on it, handler threads are interrupted, and whatever does not end within
+ * the {@link Joiner#GRACE grace period} is reported by name with its stack.
+ */
+public final class StreamEngine implements FakeCore.Running {
+  /** What the transport adds to an accepted channel: options, and peer credentials if any. */
+  @FunctionalInterface
+  public interface ChannelSetup {
+    PeerCredentials setUp(SocketChannel channel) throws IOException;
+  }
+
+  private final String threadPrefix;
+  private final ServerSocketChannel serverChannel;
+  private final TrafficRecord traffic;
+  private final Problems problems;
+  private final Duration timeout;
+  private final Responder responder;
+  private final Handler handler;
+  private final ChannelSetup setup;
+  private final Acceptor acceptor;
+
+  private final Object lock = new Object();
+  private final List<Worker> workers = new ArrayList<>();
+  private volatile boolean stopping;
+
+  public StreamEngine(
+      String threadPrefix,
+      ServerSocketChannel serverChannel,
+      FakeCore.Run run,
+      Duration timeout,
+      Responder responder,
+      Handler handler,
+      ChannelSetup setup) {
+    this.threadPrefix = threadPrefix;
+    this.serverChannel = serverChannel;
+    this.traffic = run.traffic();
+    this.problems = run.problems();
+    this.timeout = timeout;
+    this.responder = responder;
+    this.handler = handler;
+    this.setup = setup;
+    this.acceptor = new ThreadAcceptor(threadPrefix + "-accept");
+  }
+
+  public void start() {
+    acceptor.start(
+        serverChannel,
+        new Acceptor.Listener() {
+          @Override
+          public void accepted(SocketChannel channel) throws IOException {
+            register(channel);
+          }
+
+          @Override
+          public void failed(String description, Throwable cause) {
+            problems.add(traffic.fake() + " " + description, cause);
+          }
+        });
+  }
+
+  private void register(SocketChannel channel) throws IOException {
+    PeerCredentials credentials = setup.setUp(channel);
+    Transport transport = SocketTransport.open(channel, handler == null ? Mode.BLOCKING : Mode.SELECTING);
+    synchronized (lock) {
+      if (stopping) {
+        transport.close();
+        return;
+      }
+      ConnectionRecord record = traffic.openConnection(transport.localAddress(), transport.remoteAddress(), credentials);
+      ConnectionIo io = new ConnectionIo(record, transport, traffic.recorder(), problems, timeout);
+      ConnectionRunner runner;
+      if (handler != null) {
+        runner = ConnectionRunner.handling(io, handler, problems, () -> stopping);
+      } else {
+        Access.ResponderAccess responders = Access.responders();
+        runner =
+            ConnectionRunner.reacting(
+                io, responders.isSink(responder) ? null : responders.reaction(responder, record.index()), problems,
+                () -> stopping);
+      }
+      try {
+        workers.add(new Worker(runner, Threads.start(threadPrefix + "-conn-" + record.index(), runner)));
+      } catch (Throwable e) {
+        // No thread (the JVM is out of them): nobody will ever read this connection.
+        io.resetQuietly("the fake could not start a thread for it");
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    synchronized (lock) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    Joiner joiner = new Joiner();
+    acceptor.stop(joiner);
+    List<Worker> all;
+    synchronized (lock) {
+      all = List.copyOf(workers);
+    }
+    for (Worker worker : all) {
+      worker.runner.io().stop();
+      if (worker.runner.runsHandler()) {
+        // A handler may wait in its own code; an interrupt ends sleeps and latch waits.
+        worker.thread.interrupt();
+      }
+    }
+    joiner.restart();
+    for (Worker worker : all) {
+      joiner.join(worker.thread);
+    }
+    joiner.reportStuck(problems);
+  }
+
+  private record Worker(ConnectionRunner runner, Thread thread) {}
+}

@@ -1,0 +1,63 @@
+package dev.sockpuppet.internal.engine;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One duplex byte stream between a fake and the program: an accepted TCP or Unix-domain connection
+ * today, a client peer's connection or a pair of pipes tomorrow. The {@link ConnectionRunner}, the
+ * recording, {@link dev.sockpuppet.behaviour.LiveConnection}, responders and handlers sit on top of
+ * this interface and nothing else, and a fault (latency, slicing, a reset after N bytes) is a
+ * transport that wraps another.
+ *
+ * <p><b>Threads.</b> One thread reads at a time; one thread writes at a time (callers serialise
+ * writes); {@link #close()} and {@link #reset()} may come from any thread at any moment and wake
+ * whatever is blocked in {@link #read} or {@link #write}.
+ *
+ * <p><b>Errors.</b> A {@link java.nio.channels.ClosedChannelException} (or a subclass) means the
+ * fake closed the transport; any other {@link IOException} means the connection failed on the
+ * program's side (a reset, a broken pipe).
+ */
+public interface Transport {
+  /** A read timeout meaning: wait until bytes or the end of the stream arrive, or the transport closes. */
+  long NO_TIMEOUT = -1;
+
+  /**
+   * Reads what is available into {@code into}, waiting up to {@code timeoutNanos} for at least one
+   * byte ({@link #NO_TIMEOUT}: no limit; 0: do not wait).
+   *
+   * @return the number of bytes read; 0 when none arrived in time; -1 at the end of the stream
+   * @throws IllegalStateException if this transport cannot wait with a bound (see its docs)
+   */
+  int read(ByteBuffer into, long timeoutNanos) throws IOException;
+
+  /**
+   * Writes what remains in {@code from}, waiting up to {@code timeoutNanos} in all for the program
+   * to make room. Returns when everything was written or the time is up: what is still remaining in
+   * {@code from} then did not leave. On an exception, {@code from}'s position likewise tells how far
+   * the write got before it failed.
+   */
+  void write(ByteBuffer from, long timeoutNanos) throws IOException;
+
+  /** Ends the fake's output: the program reads end-of-stream, and may still send. */
+  void shutdownOutput() throws IOException;
+
+  /**
+   * Ends the connection abruptly: a TCP peer gets RST instead of FIN. Always closes the transport,
+   * also when the reset itself fails; idempotent.
+   */
+  void reset() throws IOException;
+
+  /** Closes the transport and wakes any thread blocked in it. Idempotent; never throws. */
+  void close();
+
+  /** Whether neither {@link #close()} nor {@link #reset()} was called yet. */
+  boolean isOpen();
+
+  /** The fake's address on this connection, or null if the transport has none. */
+  SocketAddress localAddress();
+
+  /** The program's address, or null if the transport has none. */
+  SocketAddress remoteAddress();
+}

@@ -1,0 +1,456 @@
+package dev.sockpuppet.internal.recording;
+
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.Chunk;
+import dev.sockpuppet.Connection;
+import dev.sockpuppet.ConnectionEvent.Kind;
+import dev.sockpuppet.ConnectionEvent.Side;
+import dev.sockpuppet.ConnectionEvent;
+import dev.sockpuppet.Direction;
+import dev.sockpuppet.PeerCredentials;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.Awaits;
+import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.Transcripts;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * The recording of one connection, whatever carries it: the fake's threads append to it, tests read
+ * it through {@link Connection}.
+ *
+ * <p><b>Sent bytes are exact.</b> A write is recorded by {@link #beginSent} before it starts, so the
+ * program can never have read a byte that is not on record yet, and {@link #finishSent} takes the
+ * part that did not leave off the record again, with an {@link Kind#UNDELIVERED} event. Writes to
+ * one connection are serialised by its caller, so at most one is in progress.
+ */
+public final class ConnectionRecord implements Connection {
+  private final String fake;
+  private final int index;
+  private final SocketAddress localAddress;
+  private final SocketAddress peerAddress;
+  private final PeerCredentials peerCredentials;
+  private final Recorder recorder;
+  private final Duration timeout;
+  private final Instant openedAt;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<Chunk> chunks = new ArrayList<>();
+  private final List<ConnectionEvent> events = new ArrayList<>();
+  private final List<Segment> received = new ArrayList<>();
+  /** {@code receivedEnds[i]} is the stream offset just past received segment i. */
+  private long[] receivedEnds = new long[16];
+  private final List<Segment> sent = new ArrayList<>();
+  private long receivedSize;
+  private long sentSize;
+  private long undelivered;
+  private boolean peerHalfClosed;
+  private boolean fakeHalfClosed;
+  private boolean closed;
+  private Side resetBy;
+
+  public ConnectionRecord(
+      String fake,
+      int index,
+      SocketAddress localAddress,
+      SocketAddress peerAddress,
+      PeerCredentials peerCredentials,
+      Recorder recorder,
+      Duration timeout) {
+    this.fake = fake;
+    this.index = index;
+    this.localAddress = localAddress;
+    this.peerAddress = peerAddress;
+    this.peerCredentials = peerCredentials;
+    this.recorder = recorder;
+    this.timeout = timeout;
+    this.openedAt = recorder.startedAt().plus(recorder.now());
+    event(Kind.OPENED, Side.PEER, "");
+  }
+
+  // ---- Connection: what tests read ----
+
+  @Override
+  public String fake() {
+    return fake;
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public SocketAddress peerAddress() {
+    return peerAddress;
+  }
+
+  @Override
+  public Optional<PeerCredentials> peerCredentials() {
+    return Optional.ofNullable(peerCredentials);
+  }
+
+  @Override
+  public Instant openedAt() {
+    return openedAt;
+  }
+
+  @Override
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public Bytes received() {
+    lock.lock();
+    try {
+      return Access.bytes().of(received);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Bytes sent() {
+    lock.lock();
+    try {
+      return Access.bytes().of(sent);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Chunk> chunks() {
+    lock.lock();
+    try {
+      return List.copyOf(chunks);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Chunk> chunks(Direction direction) {
+    return chunks().stream().filter(c -> c.direction() == direction).toList();
+  }
+
+  @Override
+  public List<ConnectionEvent> events() {
+    lock.lock();
+    try {
+      return List.copyOf(events);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    lock.lock();
+    try {
+      return !closed && resetBy == null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return !isOpen();
+  }
+
+  @Override
+  public boolean isPeerHalfClosed() {
+    lock.lock();
+    try {
+      return peerHalfClosed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isFakeHalfClosed() {
+    lock.lock();
+    try {
+      return fakeHalfClosed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean wasReset() {
+    return resetBy().isPresent();
+  }
+
+  @Override
+  public Optional<Side> resetBy() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(resetBy);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long undeliveredBytes() {
+    lock.lock();
+    try {
+      return undelivered;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Connection awaitReceived(Bytes expected) {
+    Objects.requireNonNull(expected, "expected");
+    return awaitReceived(HexDump.quoted(expected), bytes -> bytes.contains(expected));
+  }
+
+  @Override
+  public Connection awaitReceived(String text) {
+    Objects.requireNonNull(text, "text");
+    return awaitReceived(Bytes.of(text));
+  }
+
+  @Override
+  public Connection awaitReceivedLine(String line) {
+    Objects.requireNonNull(line, "line");
+    return awaitReceived("the line \"" + line + "\"", bytes -> completeLines(bytes).contains(line));
+  }
+
+  @Override
+  public Connection awaitReceived(String description, Predicate<Bytes> condition) {
+    Objects.requireNonNull(condition, "condition");
+    Awaits.until(
+        this + " to receive " + description,
+        timeout,
+        this::received,
+        condition,
+        () -> "it received " + HexDump.describe(received()));
+    return this;
+  }
+
+  @Override
+  public Connection awaitPeerHalfClosed() {
+    Awaits.until(
+        this + " to be half-closed by its peer",
+        timeout,
+        () -> isPeerHalfClosed() || isClosed(),
+        done -> done,
+        () -> "its events were " + events());
+    return this;
+  }
+
+  @Override
+  public Connection awaitClosed() {
+    Awaits.until(this + " to close", timeout, this::isClosed, done -> done, () -> "its events were " + events());
+    return this;
+  }
+
+  @Override
+  public String transcript() {
+    return Transcripts.of(this);
+  }
+
+  /** E.g. {@code TcpServer 'api' connection #0}. */
+  @Override
+  public String toString() {
+    return fake + " connection #" + index;
+  }
+
+  /**
+   * The lines of {@code bytes} that are complete (ended by LF); an unterminated last line is not
+   * one yet, since more may arrive.
+   */
+  public static List<String> completeLines(Bytes bytes) {
+    List<String> lines = bytes.lines();
+    if (!lines.isEmpty() && bytes.size() > 0 && bytes.byteAt(bytes.size() - 1) != '\n') {
+      return lines.subList(0, lines.size() - 1);
+    }
+    return lines;
+  }
+
+  // ---- recording, called by the fake's own threads ----
+
+  /** Records bytes the fake read. */
+  public Chunk recordReceived(Segment segment) {
+    lock.lock();
+    try {
+      Chunk chunk =
+          new Chunk(Direction.RECEIVED, receivedSize, Access.bytes().of(new Segment[] {segment}), recorder.now());
+      if (received.size() == receivedEnds.length) {
+        receivedEnds = Arrays.copyOf(receivedEnds, receivedEnds.length * 2);
+      }
+      receivedSize += segment.length();
+      receivedEnds[received.size()] = receivedSize;
+      received.add(segment);
+      chunks.add(chunk);
+      return chunk;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A write in progress, from {@link #beginSent} to {@link #finishSent}. */
+  public static final class PendingSend {
+    private final int chunkIndex;
+    private final int segmentIndex;
+    private final long offset;
+    private final Bytes bytes;
+    private final Duration at;
+
+    private PendingSend(int chunkIndex, int segmentIndex, long offset, Bytes bytes, Duration at) {
+      this.chunkIndex = chunkIndex;
+      this.segmentIndex = segmentIndex;
+      this.offset = offset;
+      this.bytes = bytes;
+      this.at = at;
+    }
+  }
+
+  /**
+   * Puts a write on record before it starts; {@link #finishSent} must follow. Returns null for no
+   * bytes, which need no record.
+   */
+  public PendingSend beginSent(Bytes bytes) {
+    if (bytes.isEmpty()) {
+      return null;
+    }
+    lock.lock();
+    try {
+      Duration at = recorder.now();
+      PendingSend pending = new PendingSend(chunks.size(), sent.size(), sentSize, bytes, at);
+      chunks.add(new Chunk(Direction.SENT, sentSize, bytes, at));
+      sent.addAll(Arrays.asList(Access.bytes().segments(bytes)));
+      sentSize += bytes.size();
+      return pending;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends a write: keeps the first {@code delivered} bytes on record and takes the rest off, with an
+   * {@link Kind#UNDELIVERED} event that says why ({@code reason}).
+   */
+  public void finishSent(PendingSend pending, long delivered, String reason) {
+    if (pending == null || delivered == pending.bytes.size()) {
+      return;
+    }
+    lock.lock();
+    try {
+      // Writes are serialised, so every sent segment from the pending one on belongs to it.
+      sent.subList(pending.segmentIndex, sent.size()).clear();
+      sentSize = pending.offset;
+      if (delivered > 0) {
+        Bytes kept = pending.bytes.slice(0, delivered);
+        sent.addAll(Arrays.asList(Access.bytes().segments(kept)));
+        sentSize += delivered;
+        chunks.set(pending.chunkIndex, new Chunk(Direction.SENT, pending.offset, kept, pending.at));
+      } else {
+        chunks.remove(pending.chunkIndex);
+      }
+      long missing = pending.bytes.size() - delivered;
+      undelivered += missing;
+      events.add(new ConnectionEvent(Kind.UNDELIVERED, Side.FAKE, recorder.now(), missing, reason));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Records an event unless the connection is already over (or the half-close was recorded
+   * before); returns whether it was recorded, so that a close seen by two threads is recorded once.
+   * Whether it was recorded never decides whether a channel is closed: that always happens.
+   */
+  public boolean event(Kind kind, Side side, String detail) {
+    lock.lock();
+    try {
+      if (closed || resetBy != null) {
+        return false;
+      }
+      switch (kind) {
+        case HALF_CLOSED -> {
+          if (side == Side.PEER) {
+            if (peerHalfClosed) {
+              return false;
+            }
+            peerHalfClosed = true;
+          } else {
+            if (fakeHalfClosed) {
+              return false;
+            }
+            fakeHalfClosed = true;
+          }
+        }
+        case CLOSED -> closed = true;
+        case RESET -> resetBy = side;
+        case OPENED -> {}
+        case UNDELIVERED -> throw new IllegalArgumentException("undelivered bytes are recorded by finishSent");
+      }
+      events.add(new ConnectionEvent(kind, side, recorder.now(), detail));
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Received bytes from {@code position} on, without waiting. Costs as much as the unread part,
+   * not the whole recording, so a handler reading a long stream piece by piece stays linear.
+   */
+  public Bytes receivedFrom(long position) {
+    lock.lock();
+    try {
+      if (position >= receivedSize) {
+        return Bytes.empty();
+      }
+      // The first segment whose end lies beyond position holds it.
+      int first = Arrays.binarySearch(receivedEnds, 0, received.size(), position);
+      first = first >= 0 ? first + 1 : -first - 1;
+      Bytes rest = Access.bytes().of(received.subList(first, received.size()));
+      long firstStart = receivedEnds[first] - received.get(first).length();
+      return rest.slice(position - firstStart, rest.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether no more bytes can arrive: the peer half-closed or the connection ended. */
+  public boolean inputEnded() {
+    lock.lock();
+    try {
+      return peerHalfClosed || closed || resetBy != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the fake can no longer send: it shut down its output, or the connection ended. */
+  public boolean outputEnded() {
+    lock.lock();
+    try {
+      return fakeHalfClosed || closed || resetBy != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.sockpuppet.internal.recording;
+
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.Connection;
+import dev.sockpuppet.Datagram;
+import dev.sockpuppet.Direction;
+import dev.sockpuppet.PeerCredentials;
+import dev.sockpuppet.RecordingUsage;
+import dev.sockpuppet.Traffic;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.Transcripts;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The recording of one run of one fake: its connections and datagrams, over one {@link Recorder}.
+ * Every kind of fake records here: stream servers open connections, datagram fakes record
+ * datagrams, and client peers and pipes will open connections too. Tests read it through {@link
+ * Traffic}.
+ *
+ * <p>Thread-safe: the fake's threads append while tests read snapshots.
+ */
+public final class TrafficRecord implements Traffic {
+  private final String fake;
+  private final Duration timeout;
+  private final Recorder recorder;
+  private final List<ConnectionRecord> connections = new ArrayList<>();
+  private final List<Datagram> datagrams = new ArrayList<>();
+
+  public TrafficRecord(String fake, Duration timeout, long memoryLimit) {
+    this.fake = fake;
+    this.timeout = timeout;
+    this.recorder = new Recorder(fake, memoryLimit);
+  }
+
+  /** The store and clock of this recording. */
+  public Recorder recorder() {
+    return recorder;
+  }
+
+  /** Records a new connection, numbered in the order they open. */
+  public synchronized ConnectionRecord openConnection(
+      SocketAddress localAddress, SocketAddress peerAddress, PeerCredentials credentials) {
+    ConnectionRecord connection =
+        new ConnectionRecord(fake, connections.size(), localAddress, peerAddress, credentials, recorder, timeout);
+    connections.add(connection);
+    return connection;
+  }
+
+  /** Records a whole datagram: every remaining byte of {@code payload}. */
+  public Datagram recordDatagram(Direction direction, SocketAddress sender, SocketAddress receiver, ByteBuffer payload)
+      throws IOException {
+    Bytes bytes =
+        payload.hasRemaining() ? Access.bytes().of(new Segment[] {recorder.store(payload)}) : Bytes.empty();
+    synchronized (this) {
+      Datagram datagram = new Datagram(datagrams.size(), direction, sender, receiver, bytes, recorder.now());
+      datagrams.add(datagram);
+      return datagram;
+    }
+  }
+
+  /** The connections so far, as their records. */
+  public synchronized List<ConnectionRecord> records() {
+    return List.copyOf(connections);
+  }
+
+  /** How much of the recording is in memory and how much in its spill file. */
+  public RecordingUsage usage() {
+    return new RecordingUsage(
+        recorder.memoryLimit(),
+        recorder.bytesInMemory(),
+        recorder.bytesSpilled(),
+        Optional.ofNullable(recorder.spillFileIfAny()).map(SpillFile::path));
+  }
+
+  @Override
+  public String fake() {
+    return fake;
+  }
+
+  @Override
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public Instant startedAt() {
+    return recorder.startedAt();
+  }
+
+  @Override
+  public synchronized List<Connection> connections() {
+    return List.copyOf(connections);
+  }
+
+  @Override
+  public Connection connection(int index) {
+    List<Connection> all = connections();
+    if (index < 0 || index >= all.size()) {
+      throw new IndexOutOfBoundsException(
+          fake + " has " + all.size() + (all.size() == 1 ? " connection" : " connections")
+              + ", so there is no connection #" + index);
+    }
+    return all.get(index);
+  }
+
+  @Override
+  public synchronized List<Datagram> datagrams() {
+    return List.copyOf(datagrams);
+  }
+
+  @Override
+  public Bytes received() {
+    return concat(Direction.RECEIVED);
+  }
+
+  @Override
+  public Bytes sent() {
+    return concat(Direction.SENT);
+  }
+
+  @Override
+  public String transcript() {
+    return Transcripts.of(this);
+  }
+
+  @Override
+  public String toString() {
+    return "traffic of " + fake;
+  }
+
+  private Bytes concat(Direction direction) {
+    List<Bytes> parts = new ArrayList<>();
+    for (Connection connection : connections()) {
+      parts.add(direction == Direction.RECEIVED ? connection.received() : connection.sent());
+    }
+    return Bytes.concat(parts.toArray(new Bytes[0]));
+  }
+}

@@ -1,0 +1,282 @@
+package dev.sockpuppet.stream;
+
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.Connection;
+import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.RecordingUsage;
+import dev.sockpuppet.Traffic;
+import dev.sockpuppet.behaviour.Handler;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.Awaits;
+import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.engine.FakeCore;
+import dev.sockpuppet.internal.engine.StreamEngine;
+import dev.sockpuppet.internal.engine.Threads;
+import dev.sockpuppet.internal.recording.ConnectionRecord;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * What the connection-oriented fakes, {@link TcpServer} and {@link UnixSocketServer}, share: the
+ * behaviour per connection, the recording, and the waits.
+ *
+ * <p>Every accepted connection is recorded as a {@link Connection} and played on a thread of its
+ * own named after the server and the connection. The behaviour is a {@link Responder} (default:
+ * {@link Responder#sink()}, record only), whose connections are read as their bytes arrive, or a
+ * {@link Handler}, whose connections are read when the handler reads; the last one configured wins.
+ *
+ * <p>Defaults: timeout 10 s (waits, handler reads, and every write: a write the program does not
+ * take in time is a problem that resets the connection); in-memory recording limit 64 MiB per run,
+ * past which bytes spill to a temporary file. See {@link dev.sockpuppet.Fake} for the lifecycle.
+ * All methods are thread-safe.
+ */
+public abstract sealed class StreamServer implements FakeServer permits TcpServer, UnixSocketServer {
+  /** How long waits last unless {@code withTimeout} says otherwise. */
+  public static final Duration DEFAULT_TIMEOUT = FakeCore.DEFAULT_TIMEOUT;
+  /** Bytes a recording keeps in memory unless {@code withMemoryLimit} says otherwise. */
+  public static final long DEFAULT_MEMORY_LIMIT = FakeCore.DEFAULT_MEMORY_LIMIT;
+
+  final FakeCore core;
+  private volatile Responder responder = Responder.sink();
+  private volatile Handler handler;
+  /** The next connection {@link #takeConnection()} hands out; per run. */
+  private final AtomicInteger taken = new AtomicInteger();
+
+  StreamServer(String kind, String defaultName) {
+    this.core = new FakeCore(kind, defaultName);
+  }
+
+  /** Opens and binds the listening channel; runs inside start(). */
+  abstract ServerSocketChannel bind() throws IOException;
+
+  /** Options and credentials for each accepted channel. */
+  abstract StreamEngine.ChannelSetup channelSetup();
+
+  /** Removes what bind() left behind, such as socket files; runs after the channel closed. */
+  abstract void release() throws IOException;
+
+  // ---- configuration, for the with… methods of the concrete servers ----
+
+  final void configureResponder(Responder responder) {
+    Objects.requireNonNull(responder, "responder");
+    core.requireNew("withResponder");
+    this.responder = responder;
+    this.handler = null;
+  }
+
+  final void configureHandler(Handler handler) {
+    Objects.requireNonNull(handler, "handler");
+    core.requireNew("withHandler");
+    this.handler = handler;
+    this.responder = Responder.sink();
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public String name() {
+    return core.name();
+  }
+
+  @Override
+  public Duration timeout() {
+    return core.timeout();
+  }
+
+  @Override
+  public StreamServer start() {
+    boolean started =
+        core.start(run -> {
+          ServerSocketChannel channel;
+          try {
+            channel = bind();
+          } catch (IOException | RuntimeException e) {
+            releaseQuietly();
+            throw e;
+          }
+          StreamEngine engine =
+              new StreamEngine(Threads.prefix(name()), channel, run, timeout(), responder, handler, channelSetup());
+          engine.start();
+          return () -> {
+            engine.stop();
+            try {
+              release();
+            } catch (IOException | RuntimeException e) {
+              run.problems().add(core.description() + " could not remove its files", e);
+            }
+          };
+        });
+    if (started) {
+      taken.set(0);
+    }
+    return this;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return core.isRunning();
+  }
+
+  @Override
+  public final void stop() {
+    core.stop();
+  }
+
+  @Override
+  public final void close() {
+    core.close();
+  }
+
+  @Override
+  public final void verify() {
+    core.verify();
+  }
+
+  // ---- recording ----
+
+  @Override
+  public Traffic traffic() {
+    return core.traffic();
+  }
+
+  /** Connections accepted so far, in accept order. */
+  public List<Connection> connections() {
+    return traffic().connections();
+  }
+
+  /**
+   * The connection at {@code index} in accept order.
+   *
+   * @throws IndexOutOfBoundsException naming how many there are
+   */
+  public Connection connection(int index) {
+    return traffic().connection(index);
+  }
+
+  /** How much of the recording is held in memory and how much went to its spill file. */
+  public RecordingUsage recordingUsage() {
+    return core.traffic().usage();
+  }
+
+  // ---- waiting ----
+
+  /** Waits for the first connection and returns it. */
+  public Connection awaitConnection() {
+    return awaitConnections(1).get(0);
+  }
+
+  /** Waits until at least {@code count} connections were accepted; returns the first {@code count}. */
+  public List<Connection> awaitConnections(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    List<Connection> accepted =
+        Awaits.until(
+            description() + " to accept " + (count == 1 ? "a connection" : count + " connections"),
+            timeout(),
+            this::connections,
+            all -> all.size() >= count,
+            () -> "it accepted " + connections().size() + notRunning());
+    return accepted.subList(0, count);
+  }
+
+  /**
+   * Waits for the next connection that this method has not handed out yet and returns it: each
+   * call takes one, in accept order, like a queue ({@code MockWebServer.takeRequest()}, bounded).
+   * A restart begins again at the first connection of the new run.
+   */
+  public Connection takeConnection() {
+    int next = taken.getAndIncrement();
+    try {
+      List<Connection> accepted =
+          Awaits.until(
+              description() + " to accept connection #" + next + " (the next one takeConnection() hands out)",
+              timeout(),
+              this::connections,
+              all -> all.size() > next,
+              () -> "it accepted " + connections().size() + notRunning());
+      return accepted.get(next);
+    } catch (AssertionError e) {
+      taken.decrementAndGet();
+      throw e;
+    }
+  }
+
+  /** Waits until some connection received bytes containing {@code expected}; returns it. */
+  public Connection awaitReceived(Bytes expected) {
+    Objects.requireNonNull(expected, "expected");
+    return awaitReceived(HexDump.quoted(expected), bytes -> bytes.contains(expected));
+  }
+
+  /** Waits until some connection received the UTF-8 encoding of {@code text}; returns it. */
+  public Connection awaitReceived(String text) {
+    Objects.requireNonNull(text, "text");
+    return awaitReceived(Bytes.of(text));
+  }
+
+  /** Waits until some connection received a complete line equal to {@code line}; returns it. */
+  public Connection awaitReceivedLine(String line) {
+    Objects.requireNonNull(line, "line");
+    return awaitReceived(
+        "the line \"" + line + "\"", bytes -> ConnectionRecord.completeLines(bytes).contains(line));
+  }
+
+  /**
+   * Waits until {@code condition} holds for the received bytes of some connection; returns the
+   * first such connection.
+   *
+   * @param description the condition in words, for the failure message
+   */
+  public Connection awaitReceived(String description, Predicate<Bytes> condition) {
+    Objects.requireNonNull(condition, "condition");
+    Optional<Connection> found =
+        Awaits.until(
+            description() + " to receive " + description,
+            timeout(),
+            () -> connections().stream().filter(c -> condition.test(c.received())).findFirst(),
+            Optional::isPresent,
+            this::describeReceived);
+    return found.orElseThrow();
+  }
+
+  /** E.g. {@code TcpServer 'api'}. */
+  final String description() {
+    return core.description();
+  }
+
+  private String notRunning() {
+    return isRunning() ? "" : " and is not running (call start() first)";
+  }
+
+  private String describeReceived() {
+    List<Connection> all = connections();
+    if (all.isEmpty()) {
+      return "it accepted no connection" + notRunning();
+    }
+    StringBuilder out = new StringBuilder("it received");
+    for (Connection connection : all) {
+      out.append("\n  on connection #").append(connection.index()).append(": ")
+          .append(HexDump.describe(connection.received()));
+    }
+    return out.toString();
+  }
+
+  private void releaseQuietly() {
+    try {
+      release();
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(StreamServer.class.getName()).log(System.Logger.Level.DEBUG, "cleanup after a failed start", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description() + (isRunning() ? " at " + address() : "");
+  }
+}
