@@ -42,11 +42,23 @@ class SpillTest {
       }
       Connection connection = server.awaitConnection().awaitPeerHalfClosed();
 
-      RecordingUsage usage = server.recordingUsage();
-      assertTrue(usage.bytesInMemory() <= LIMIT, "in memory: " + usage);
-      assertEquals(TOTAL, usage.bytesSpilled() + bytesInMemoryWithoutOverhead(connection), "spilled + in memory");
-      spillFile = usage.spillFile().orElseThrow();
-      assertTrue(Files.exists(spillFile));
+      // Measured independently of the recorder's own counters: what the chunks hold in memory, and
+      // what the file on disk holds.
+      long inMemory = 0;
+      long spilled = 0;
+      for (Chunk chunk : connection.chunks()) {
+        for (Segment segment : Access.bytes().segments(chunk.bytes())) {
+          if (segment instanceof Segment.InMemory) {
+            inMemory += segment.length();
+          } else {
+            spilled += segment.length();
+          }
+        }
+      }
+      spillFile = server.recordingUsage().spillFile().orElseThrow();
+      assertTrue(inMemory <= LIMIT, "bytes held in memory: " + inMemory);
+      assertEquals(TOTAL, inMemory + spilled, "in memory + spilled");
+      assertEquals(spilled, Files.size(spillFile), "the spill file holds every spilled byte");
 
       Bytes received = connection.received();
       assertEquals(TOTAL, received.size());
@@ -66,15 +78,18 @@ class SpillTest {
   }
 
   @Test
-  void spilledBytesAreNoLongerReadableAfterCloseAndTheErrorSaysWhy() throws IOException {
-    Bytes received;
-    try (UnixSocketServer server = UnixSocketServer.create().withName("tiny").withMemoryLimit(0).start()) {
-      try (SocketChannel client = SocketChannel.open(server.address())) {
-        client.write(ByteBuffer.wrap("spilled at once".getBytes()));
-      }
-      received = server.awaitConnection().awaitPeerHalfClosed().received();
-      assertEquals("spilled at once", received.text());
+  void spilledBytesStayReadableAfterStopAndAreGoneAfterCloseWithAMessageSayingWhy() throws IOException {
+    UnixSocketServer server = UnixSocketServer.create().withName("tiny").withMemoryLimit(0).start();
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("spilled at once".getBytes()));
     }
+    Bytes received = server.awaitConnection().awaitPeerHalfClosed().received();
+    Path spillFile = server.recordingUsage().spillFile().orElseThrow();
+    server.stop();
+    assertEquals("spilled at once", received.text(), "stop() keeps the recording readable");
+    assertTrue(Files.exists(spillFile));
+    server.close();
+    assertFalse(Files.exists(spillFile), "close() deletes the spill file");
     IllegalStateException error = assertThrows(IllegalStateException.class, received::text);
     assertEquals(
         "the recording of UnixSocketServer 'tiny' beyond its in-memory limit was on disk and was deleted when the"
@@ -82,12 +97,27 @@ class SpillTest {
         error.getMessage());
   }
 
-  private static long bytesInMemoryWithoutOverhead(Connection connection) {
-    long inMemory = 0;
-    for (Chunk chunk : connection.chunks()) {
-      inMemory += Access.bytes().segments(chunk.bytes())[0] instanceof Segment.InMemory ? chunk.size() : 0;
+  @Test
+  void anInterruptedReaderNeitherFailsNorBreaksASpilledRecording() throws IOException {
+    try (UnixSocketServer server = UnixSocketServer.create().withName("interrupted").withMemoryLimit(0).start();
+        SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("hello".getBytes()));
+      Connection connection = server.awaitReceived("hello");
+
+      Thread.currentThread().interrupt();
+      String whileInterrupted;
+      try {
+        whileInterrupted = connection.received().text();
+      } finally {
+        assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
+      }
+      assertEquals("hello", whileInterrupted);
+      assertEquals("hello", connection.received().text(), "the next read works too");
+
+      client.write(ByteBuffer.wrap(" world".getBytes()));
+      connection.awaitReceived("hello world");
+      server.verify();
     }
-    return inMemory;
   }
 
   /** Streams the recording back and compares it with the pattern the client sent. */

@@ -281,13 +281,14 @@ public final class LineRules {
         if (bytes[i] != '\n') {
           continue;
         }
-        boolean wasSkipping = skipping;
         hold(connection, bytes, start, i - start);
         start = i + 1;
+        // The LF ends an over-long line too (held up to now or found too long just now).
+        boolean tooLong = skipping;
         skipping = false;
         byte[] line = partial.toByteArray();
         partial.reset();
-        if (wasSkipping) {
+        if (tooLong) {
           continue;
         }
         boolean crlf = line.length > 0 && line[line.length - 1] == '\r';

@@ -136,8 +136,10 @@ public final class ConnectionIo implements LiveConnection {
   public LiveConnection write(Bytes bytes) throws IOException {
     Objects.requireNonNull(bytes, "bytes");
     synchronized (writeLock) {
-      if (record.outputEnded()) {
-        throw new ClosedChannelException();
+      String ended = record.outputEndedBecause();
+      if (ended != null) {
+        record.refusedSend(bytes.size(), ended);
+        throw new OutputEndedException(record + ": nothing was sent, because " + ended);
       }
       PendingSend pending = record.beginSent(bytes);
       long delivered = 0;
@@ -330,6 +332,21 @@ public final class ConnectionIo implements LiveConnection {
 
   private static String count(long bytes) {
     return bytes == 1 ? "1 byte" : bytes + " bytes";
+  }
+
+  /** A write refused because the connection can no longer send; nothing went out. */
+  static final class OutputEndedException extends ClosedChannelException {
+    private static final long serialVersionUID = 1L;
+    private final String message;
+
+    OutputEndedException(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public String getMessage() {
+      return message;
+    }
   }
 
   /** A write that the program did not take in time; already reported as a problem. */

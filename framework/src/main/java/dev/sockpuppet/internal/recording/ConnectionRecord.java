@@ -377,6 +377,39 @@ public final class ConnectionRecord implements Connection {
   }
 
   /**
+   * Records bytes the fake was asked to send but that never went out at all, because the
+   * connection could no longer take them; {@code reason} says why.
+   */
+  public void refusedSend(long count, String reason) {
+    if (count == 0) {
+      return;
+    }
+    lock.lock();
+    try {
+      undelivered += count;
+      events.add(new ConnectionEvent(Kind.UNDELIVERED, Side.FAKE, recorder.now(), count, reason));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why nothing more can be sent, or null while the fake can still send. */
+  public String outputEndedBecause() {
+    lock.lock();
+    try {
+      if (resetBy != null) {
+        return "the connection was reset by the " + (resetBy == Side.PEER ? "peer" : "fake");
+      }
+      if (closed) {
+        return "the connection is closed";
+      }
+      return fakeHalfClosed ? "the fake shut down its output" : null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Records an event unless the connection is already over (or the half-close was recorded
    * before); returns whether it was recorded, so that a close seen by two threads is recorded once.
    * Whether it was recorded never decides whether a channel is closed: that always happens.
@@ -444,13 +477,4 @@ public final class ConnectionRecord implements Connection {
     }
   }
 
-  /** Whether the fake can no longer send: it shut down its output, or the connection ended. */
-  public boolean outputEnded() {
-    lock.lock();
-    try {
-      return fakeHalfClosed || closed || resetBy != null;
-    } finally {
-      lock.unlock();
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package dev.sockpuppet.internal.recording;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -15,15 +16,17 @@ import java.nio.file.StandardOpenOption;
  *
  * <p><b>Interrupts.</b> A {@link FileChannel} closes itself when a thread doing I/O on it is
  * interrupted, and every later use then fails; tests interrupt threads routinely ({@code
- * assertTimeoutPreemptively}, {@code @Timeout}, a fake's own shutdown). So every operation runs with
- * the caller's interrupt status cleared (and restored afterwards), and an operation that finds the
- * channel closed by someone else's interrupt reopens the file and carries on where it was: no
- * interrupt can break a recording.
+ * assertTimeoutPreemptively}, {@code @Timeout}), and a fake's stop interrupts its handler threads.
+ * So reads, which come from test threads, go through a {@link RandomAccessFile}, whose I/O ignores
+ * interrupts (and reads straight into the caller's array). Appends keep the channel, which writes a
+ * direct buffer without another copy; they run with the caller's interrupt status cleared and
+ * restored, and when an interrupt closed the channel anyway, they reopen the file and carry on where
+ * they were.
  *
- * <p><b>Lifetime.</b> {@link #seal()} (the fake stopped) closes the descriptor; the file stays, and
- * reads reopen it read-only. {@link #delete()} (the fake closed) deletes it; reads then fail with a
- * message saying why. If neither happens, the file is deleted once the recording is unreachable,
- * and at the latest when the JVM exits.
+ * <p><b>Lifetime.</b> {@link #seal()} (the fake stopped) closes the append channel; the file stays
+ * readable. {@link #delete()} (the fake closed) closes everything and deletes the file; reads then
+ * fail with a message saying why. If neither happens, the file is deleted once the recording is
+ * unreachable, and at the latest when the JVM exits.
  */
 public final class SpillFile {
   private static final Cleaner CLEANER =
@@ -32,7 +35,8 @@ public final class SpillFile {
         thread.setDaemon(true);
         return thread;
       });
-  private static final int ATTEMPTS = 5;
+  /** How often an append reopens the file after interrupts before it gives up. */
+  private static final int ATTEMPTS = 50;
 
   private final String owner;
   private final Storage storage;
@@ -60,31 +64,41 @@ public final class SpillFile {
   /** Appends everything remaining in {@code data} and returns the position it starts at. */
   public synchronized long append(ByteBuffer data) throws IOException {
     long start = size;
-    run(channel -> {
-      while (data.hasRemaining()) {
-        // A retry after an interrupt resumes at what the buffer says is left.
-        size += channel.write(data, size);
-      }
-      return null;
-    });
-    return start;
-  }
-
-  /** Copies {@code length} bytes at {@code position} into {@code target}. */
-  public void read(long position, byte[] target, int offset, int length) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(target, offset, length);
-    run(channel -> {
-      while (buffer.hasRemaining()) {
-        int read = channel.read(buffer, position + (buffer.position() - offset));
-        if (read < 0) {
-          throw new IOException("spill file " + storage.path + " ended early at " + (position + buffer.position() - offset));
+    int origin = data.position();
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        FileChannel channel = storage.channel(owner);
+        try {
+          while (data.hasRemaining()) {
+            // The buffer is the truth about what is in the file: a write that an interrupt cut
+            // short has still moved it past what it wrote, though it threw instead of returning.
+            channel.write(data, start + (data.position() - origin));
+          }
+          return start;
+        } catch (ClosedChannelException e) {
+          // An interrupt closed the channel (or seal() did); the file is still there.
+          interrupted |= Thread.interrupted();
+          storage.forget(channel);
+          if (attempt == ATTEMPTS) {
+            throw e;
+          }
         }
       }
-      return null;
-    });
+    } finally {
+      size = start + (data.position() - origin);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  /** No more appends: lets the descriptor go; reads reopen the file read-only when they need it. */
+  /** Copies {@code length} bytes at {@code position} into {@code target}; interrupts do not matter. */
+  public void read(long position, byte[] target, int offset, int length) throws IOException {
+    storage.read(owner, position, target, offset, length);
+  }
+
+  /** No more appends: lets the append channel go; reads go on. */
   public void seal() {
     storage.seal();
   }
@@ -99,40 +113,13 @@ public final class SpillFile {
     return storage.path.toString();
   }
 
-  @FunctionalInterface
-  private interface Operation {
-    Void on(FileChannel channel) throws IOException;
-  }
-
-  private void run(Operation operation) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      for (int attempt = 1; ; attempt++) {
-        FileChannel channel = storage.channel(owner);
-        try {
-          operation.on(channel);
-          return;
-        } catch (ClosedChannelException e) {
-          // An interrupt (of this thread or of another one using the channel) closed it, or seal()
-          // did; the file is still there, so open it again and go on.
-          interrupted |= Thread.interrupted();
-          storage.forget(channel);
-          if (attempt == ATTEMPTS) {
-            throw e;
-          }
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** The file and its descriptor; also the cleaner's action, so it must not refer to the SpillFile. */
+  /** The file and its descriptors; also the cleaner's action, so it must not refer to the SpillFile. */
   private static final class Storage implements Runnable {
     private final Path path;
+    /** For appends; null until needed, and after seal() or an interrupt closed it. */
     private FileChannel channel;
+    /** For reads; its position moves, so reads hold this object's lock. */
+    private RandomAccessFile reader;
     private boolean sealed;
     private boolean deleted;
 
@@ -141,18 +128,31 @@ public final class SpillFile {
     }
 
     synchronized FileChannel channel(String owner) throws IOException {
+      requireNotDeleted(owner);
+      if (sealed) {
+        throw new IOException("the recording of " + owner + " is sealed: its fake stopped");
+      }
+      if (channel == null) {
+        channel = FileChannel.open(path, StandardOpenOption.WRITE);
+      }
+      return channel;
+    }
+
+    synchronized void read(String owner, long position, byte[] target, int offset, int length) throws IOException {
+      requireNotDeleted(owner);
+      if (reader == null) {
+        reader = new RandomAccessFile(path.toFile(), "r");
+      }
+      reader.seek(position);
+      reader.readFully(target, offset, length);
+    }
+
+    private void requireNotDeleted(String owner) {
       if (deleted) {
         throw new IllegalStateException(
             "the recording of " + owner + " beyond its in-memory limit was on disk and was deleted"
                 + " when the fake closed; assert before close() (stop() keeps it), or raise the limit with withMemoryLimit(…)");
       }
-      if (channel == null) {
-        channel =
-            sealed
-                ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      }
-      return channel;
     }
 
     /** Drops {@code stale} if it is still the current channel, so the next use reopens the file. */
@@ -175,6 +175,7 @@ public final class SpillFile {
       deleted = true;
       closeQuietly();
       channel = null;
+      closeReaderQuietly();
       try {
         Files.deleteIfExists(path);
       } catch (IOException e) {
@@ -183,13 +184,24 @@ public final class SpillFile {
     }
 
     private void closeQuietly() {
-      if (channel != null) {
-        try {
+      try {
+        if (channel != null) {
           channel.close();
-        } catch (IOException e) {
-          System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.DEBUG, "closing " + path, e);
         }
+      } catch (IOException e) {
+        System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.DEBUG, "closing " + path, e);
       }
+    }
+
+    private void closeReaderQuietly() {
+      try {
+        if (reader != null) {
+          reader.close();
+        }
+      } catch (IOException e) {
+        System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.DEBUG, "closing " + path, e);
+      }
+      reader = null;
     }
   }
 }
