@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every bad input fails with a message that says what is wrong and how to fix it. */
@@ -59,6 +61,30 @@ class BadInputTest {
         "the parent directory of the Unix socket path " + parent.resolve("d.sock") + " does not exist: " + parent
             + "; create it first, or leave the path out and Sockpuppet creates a private directory",
         error.getMessage());
+  }
+
+  @Test
+  void aParentThatIsARegularFileIsCalledNotADirectory() throws IOException {
+    Path regular = Files.writeString(directory.resolve("regular"), "not a directory");
+    UnixSocketServer server = UnixSocketServer.create().withPath(regular.resolve("d.sock"));
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, server::start);
+    assertEquals(
+        "the parent of the Unix socket path " + regular.resolve("d.sock") + " is not a directory: " + regular
+            + "; choose a path in a directory, or leave the path out and Sockpuppet creates a private directory",
+        error.getMessage());
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aBindTheSystemRefusesNamesThePath() {
+    // /proc refuses new files to everyone, root included: the JDK's own message names no path.
+    Path path = Path.of("/proc/sockpuppet-" + ProcessHandle.current().pid() + ".sock");
+    UnixSocketServer server = UnixSocketServer.create().withName("refused").withPath(path);
+    java.io.UncheckedIOException error = assertThrows(java.io.UncheckedIOException.class, server::start);
+    assertEquals(
+        "UnixSocketServer 'refused' could not start: cannot bind the Unix socket " + path + ": No such file or directory",
+        error.getMessage());
+    assertFalse(server.isRunning());
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** The clients users really point at fakes: nc, socat and curl. */
 class RealClientsTest {
@@ -72,6 +74,7 @@ class RealClientsTest {
   }
 
   @Test
+  @EnabledOnOs(value = OS.LINUX, disabledReason = "the abstract namespace exists only on Linux")
   void socatReachesAnAbstractNamespaceServer() throws Exception {
     String name = "sockpuppet-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     try (UnixSocketServer server = UnixSocketServer.create().withAbstractName(name).start()) {
@@ -82,6 +85,7 @@ class RealClientsTest {
   }
 
   @Test
+  @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "peer credentials with a pid need SO_PEERCRED or LOCAL_PEERPID")
   void peerCredentialsNameTheClientProcess() throws Exception {
     try (UnixSocketServer server = UnixSocketServer.create().withPeerCredentials().start()) {
       Result socat = ExternalTools.run(List.of("socat", "-t", "5", "-", "UNIX-CONNECT:" + server.path()), "who\n");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.engine.Joiner;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
@@ -23,7 +24,12 @@ import org.opentest4j.AssertionFailedError;
 
 /** close() is bounded whatever the client or the handler does, and handler errors reach the test. */
 class ShutdownTest {
-  private static final Duration BOUND = Duration.ofSeconds(2);
+  /**
+   * A stop that hangs would never return; one that merely runs slow on a loaded two-core machine
+   * (the grace period for stuck threads is 1 s) must not fail the test. Ten times the grace tells
+   * the two apart.
+   */
+  private static final Duration BOUND = Joiner.GRACE.multipliedBy(10);
 
   @Test
   void closeReturnsPromptlyWhileAClientHoldsTheConnectionAndTheHandlerIsBlockedInARead() throws Exception {
@@ -105,6 +111,54 @@ class ShutdownTest {
     try (Socket client = new Socket("127.0.0.1", server.port())) {
       assertTrue(writing.await(10, TimeUnit.SECONDS));
       assertTimeoutPreemptively(BOUND, server::close);
+    }
+  }
+
+  @Test
+  void aSecondStopWaitsUntilTheFirstHasFinishedCleaningUp() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    UnixSocketServer server =
+        UnixSocketServer.create().withName("double-stop").withHandler(connection -> {
+          started.countDown();
+          // Swallows the stop's interrupt and keeps waiting, like careless user code; bounded,
+          // because the test releases it.
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (System.nanoTime() < deadline) {
+            try {
+              if (release.await(1, TimeUnit.SECONDS)) {
+                return;
+              }
+            } catch (InterruptedException e) {
+              interrupted.countDown();
+            }
+          }
+        }).start();
+    java.nio.file.Path path = server.path();
+    java.util.concurrent.CompletableFuture<Throwable> first = new java.util.concurrent.CompletableFuture<>();
+    Thread stopper = new Thread(() -> {
+      try {
+        server.stop();
+        first.complete(null);
+      } catch (Throwable e) {
+        first.complete(e);
+      }
+    }, "test-first-stop");
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      assertTrue(started.await(10, TimeUnit.SECONDS));
+      stopper.start();
+      // The first stop interrupts the handler, which keeps waiting: the first stop is under way.
+      assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the first stop interrupted the handler");
+      assertTimeoutPreemptively(BOUND, server::stop);
+      assertFalse(java.nio.file.Files.exists(path), "the second stop returns once the first has cleaned up");
+      Throwable report = first.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      assertTrue(report instanceof AssertionFailedError error
+              && error.getMessage().contains("thread 'sockpuppet-double-stop-conn-0' did not stop"),
+          "the first stop reports the handler that ignored it: " + report);
+    } finally {
+      release.countDown();
+      stopper.join(BOUND.toMillis());
     }
   }
 

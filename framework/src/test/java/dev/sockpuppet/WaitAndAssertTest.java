@@ -2,6 +2,7 @@ package dev.sockpuppet;
 
 import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,7 +149,9 @@ class WaitAndAssertTest {
       });
       Connection connection = server.awaitConnection();
       long previous = 0;
-      while (!connection.isPeerHalfClosed()) {
+      // Bounded: if the writer fails, the connection ends (reset or closed) or the deadline passes.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!connection.isPeerHalfClosed() && connection.isOpen() && System.nanoTime() < deadline) {
         Bytes snapshot = connection.received();
         assertTrue(snapshot.size() >= previous, "recordings only grow");
         long check = snapshot.size() - 1;
@@ -159,6 +162,79 @@ class WaitAndAssertTest {
       }
       writer.get(10, TimeUnit.SECONDS);
       assertEquals(2048L * 4096, connection.received().size());
+    }
+  }
+
+  @Test
+  void takeConnectionHandsOutEachConnectionOnceInAcceptOrder() throws Exception {
+    try (TcpServer server = TcpServer.create().withName("queue").withTimeout(SHORT).start()) {
+      try (Socket first = new Socket("127.0.0.1", server.port())) {
+        first.getOutputStream().write("one".getBytes());
+        assertEquals("one", server.takeConnection().awaitReceived("one").received().text());
+        try (Socket second = new Socket("127.0.0.1", server.port())) {
+          second.getOutputStream().write("two".getBytes());
+          Connection taken = server.takeConnection();
+          assertEquals(1, taken.index());
+          taken.awaitReceived("two");
+        }
+      }
+      AssertionFailedError error = assertThrows(AssertionFailedError.class, server::takeConnection);
+      assertEquals(
+          "timed out after 300 ms waiting for TcpServer 'queue' to accept connection #2 (the next one takeConnection()"
+              + " hands out); it accepted 2",
+          error.getMessage());
+      try (Socket third = new Socket("127.0.0.1", server.port())) {
+        assertEquals(2, server.takeConnection().index(), "a timed-out take hands out the same connection next time");
+      }
+    }
+  }
+
+  @Test
+  void nothingReceivedOrSentIsAssertedPerConnectionAndFailsWithWhatCrossed() throws Exception {
+    try (TcpServer server = TcpServer.create().withName("quiet").withResponder(Responder.echo()).start()) {
+      try (Socket silent = new Socket("127.0.0.1", server.port())) {
+        assertThat(server).eventually().hasConnectionCount(1);
+        assertThat(server).receivedNothing().sentNothing();
+        assertThat(server.connection(0)).receivedNothing().sentNothing();
+        try (Socket talker = new Socket("127.0.0.1", server.port())) {
+          talker.getOutputStream().write("hi".getBytes());
+          talker.getInputStream().readNBytes(2);
+        }
+        AssertionFailedError error = assertThrows(AssertionFailedError.class, () -> assertThat(server).sentNothing());
+        assertEquals(
+            "TcpServer 'quiet' connection #1 was expected to have sent nothing, but sent 2 bytes:\n"
+                + "00000000  68 69                                             |hi|\n",
+            error.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void wasResetByTellsWhichSideResetAndSaysWhatHappenedInstead() throws Exception {
+    try (TcpServer server = TcpServer.create().withName("rst").start()) {
+      try (Socket client = new Socket("127.0.0.1", server.port())) {
+        client.setSoLinger(true, 0);
+      }
+      Connection connection = server.awaitConnection().awaitClosed();
+      assertThat(connection).wasResetBy(ConnectionEvent.Side.PEER);
+      assertEquals(java.util.Optional.of(ConnectionEvent.Side.PEER), connection.resetBy());
+      AssertionFailedError error =
+          assertThrows(AssertionFailedError.class, () -> assertThat(connection).wasResetBy(ConnectionEvent.Side.FAKE));
+      assertTrue(error.getMessage().startsWith("TcpServer 'rst' connection #0 is not reset by the fake; its events are"
+          + " [opened, reset by peer"), error.getMessage());
+    }
+  }
+
+  @Test
+  void aConnectionRecordsBothAddressesAndItsWallClockStart() throws Exception {
+    java.time.Instant before = java.time.Instant.now();
+    try (TcpServer server = TcpServer.create().start();
+        Socket client = new Socket("127.0.0.1", server.port())) {
+      Connection connection = server.awaitConnection();
+      assertEquals(server.address(), connection.localAddress());
+      assertEquals(client.getLocalSocketAddress(), connection.peerAddress());
+      assertFalse(connection.openedAt().isBefore(before.minusMillis(1)));
+      assertFalse(server.traffic().startedAt().isAfter(connection.openedAt()));
     }
   }
 

@@ -1,0 +1,72 @@
+package dev.sockpuppet.internal.recording;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockpuppet.Datagram;
+import dev.sockpuppet.Direction;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The recording describes datagrams too: whole, with both addresses, on the recording's clock. */
+class TrafficRecordTest {
+  @Test
+  void aDatagramOfTheMaximumSizeIsRecordedWholeWithSenderAndReceiver() throws IOException {
+    TrafficRecord traffic = new TrafficRecord("UdpServer 'metrics'", Duration.ofSeconds(1), 1024);
+    InetSocketAddress program = new InetSocketAddress("127.0.0.1", 40000);
+    InetSocketAddress fake = new InetSocketAddress("127.0.0.1", 40001);
+    byte[] largest = new byte[65_507];
+    largest[0] = 1;
+    largest[largest.length - 1] = 2;
+
+    Datagram received = traffic.recordDatagram(Direction.RECEIVED, program, fake, ByteBuffer.wrap(largest));
+    Datagram empty = traffic.recordDatagram(Direction.RECEIVED, program, fake, ByteBuffer.allocate(0));
+    Datagram answer = traffic.recordDatagram(Direction.SENT, fake, program, ByteBuffer.wrap("ok".getBytes()));
+
+    assertEquals(List.of(received, empty, answer), traffic.datagrams());
+    assertEquals(largest.length, received.size(), "nothing is cut off, even past the memory limit");
+    assertEquals(2, received.bytes().byteAt(largest.length - 1));
+    assertTrue(traffic.usage().bytesSpilled() > 0, "past the in-memory limit it spilled");
+    assertEquals(0, empty.size());
+    assertEquals(List.of(0, 1, 2), traffic.datagrams().stream().map(Datagram::index).toList());
+    assertEquals(program, received.sender());
+    assertEquals(fake, received.receiver());
+    assertFalse(answer.at().isNegative());
+    assertTrue(traffic.startedAt().isBefore(Instant.now().plusSeconds(1)));
+    traffic.recorder().release();
+  }
+
+  @Test
+  void theTranscriptShowsDatagramsWithArrowsAndAddresses() throws IOException {
+    TrafficRecord traffic = new TrafficRecord("UnixDatagramServer 'log'", Duration.ofSeconds(1), 1 << 20);
+    traffic.recordDatagram(
+        Direction.RECEIVED, null, UnixDomainSocketAddress.of("/tmp/log.sock"), ByteBuffer.wrap("<13>hi".getBytes()));
+    String transcript = traffic.transcript().replaceAll(" +\\+\\d+\\.\\d{3}ms", " +T");
+    assertEquals(
+        "UnixDatagramServer 'log'\n"
+            + " +T  <- datagram #0 received, 6 bytes, from an unnamed socket to /tmp/log.sock\n"
+            + "              00000000  3c 31 33 3e 68 69                                 |<13>hi|\n",
+        transcript);
+  }
+
+  @Test
+  void aConnectionKnowsBothAddressesAndWhenItOpened() {
+    TrafficRecord traffic = new TrafficRecord("TcpServer 'api'", Duration.ofSeconds(1), 1 << 20);
+    InetSocketAddress local = new InetSocketAddress("127.0.0.1", 5000);
+    InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 6000);
+    Instant before = Instant.now();
+    ConnectionRecord connection = traffic.openConnection(local, peer, null);
+    assertEquals(local, connection.localAddress());
+    assertEquals(peer, connection.peerAddress());
+    assertFalse(connection.openedAt().isBefore(before.minusMillis(1)), "opened at wall-clock time");
+    assertEquals("TcpServer 'api' connection #0", connection.toString());
+    assertEquals(connection, traffic.connection(0));
+  }
+}
