@@ -256,10 +256,15 @@ public final class ConnectionIo implements LiveConnection {
     return reader.ended();
   }
 
-  /** After a handler returned: records what already arrived, then closes. */
+  /**
+   * After a handler returned: records what already arrived, then closes. A program that keeps
+   * sending would keep this going, so it stops after {@link Joiner#GRACE} at the latest; what it
+   * sends after that is not read, and the close may then reach it as a reset.
+   */
   void finishAfterHandler() throws ClosedChannelException {
+    long deadline = System.nanoTime() + Joiner.GRACE.toNanos();
     if (record.isOpen()) {
-      while (readChunk(0) != null) {
+      while (readChunk(0) != null && System.nanoTime() - deadline < 0) {
         // take in whatever is waiting, so the recording holds everything the program sent
       }
     }
