@@ -143,7 +143,7 @@ class LineRulesTest {
       assertEquals("OK\n", exchangeWithoutClosing(server, "GET\n"));
       assertEquals("OK\n", exchangeWithoutClosing(server, "GET\n"), "later connections keep the last responder");
       assertThat(server).eventually().hasConnectionCount(3);
-      assertThat(server.connection(0)).eventually().wasResetBy(ConnectionEvent.Side.FAKE).receivedExactly("GET\n");
+      assertThat(server.connection(0)).eventually().wasResetBy(ConnectionEvent.Side.FAKE);
       assertThat(server.connection(1)).eventually().sentExactly("OK\n");
     }
   }

@@ -108,20 +108,20 @@ public final class Responder {
   }
 
   /**
-   * Resets each connection as soon as the program sends its first bytes (which are recorded), or
-   * shuts down its output without sending any: the program sees "connection reset" (RST on TCP)
-   * where it waits for an answer. With {@link #perConnection} it makes a first attempt fail.
+   * Resets each connection as soon as it opens: the program sees "connection reset" (RST on TCP)
+   * at its first read or write, whether it speaks first or waits for a greeting. With {@link
+   * #perConnection} it makes a first attempt fail.
    */
   public static Responder reset() {
     return new Responder("reset", index -> new Reaction() {
       @Override
-      public void received(ConnectionIo connection, Bytes chunk) throws IOException {
+      public void opened(ConnectionIo connection) throws IOException {
         connection.reset();
       }
 
       @Override
-      public void peerHalfClosed(ConnectionIo connection) throws IOException {
-        connection.reset();
+      public void received(ConnectionIo connection, Bytes chunk) {
+        // never called: the connection is reset before anything is read
       }
     });
   }

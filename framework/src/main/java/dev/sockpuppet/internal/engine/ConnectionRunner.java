@@ -74,7 +74,7 @@ public final class ConnectionRunner implements Runnable {
     if (reaction != null) {
       reaction.opened(io);
     }
-    while (true) {
+    while (io.record().isOpen()) {
       Chunk chunk = io.readChunk(Transport.NO_TIMEOUT);
       if (chunk != null) {
         if (reaction != null) {
