@@ -1,5 +1,6 @@
 package dev.sockpuppet.internal.recording;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.ref.Cleaner;
@@ -158,14 +159,14 @@ public final class SpillFile {
     /** Drops {@code stale} if it is still the current channel, so the next use reopens the file. */
     synchronized void forget(FileChannel stale) {
       if (channel == stale) {
-        closeQuietly();
+        closeQuietly(channel);
         channel = null;
       }
     }
 
     synchronized void seal() {
       sealed = true;
-      closeQuietly();
+      closeQuietly(channel);
       channel = null;
     }
 
@@ -173,9 +174,10 @@ public final class SpillFile {
     @Override
     public synchronized void run() {
       deleted = true;
-      closeQuietly();
+      closeQuietly(channel);
       channel = null;
-      closeReaderQuietly();
+      closeQuietly(reader);
+      reader = null;
       try {
         Files.deleteIfExists(path);
       } catch (IOException e) {
@@ -183,25 +185,15 @@ public final class SpillFile {
       }
     }
 
-    private void closeQuietly() {
+    private void closeQuietly(Closeable closeable) {
+      if (closeable == null) {
+        return;
+      }
       try {
-        if (channel != null) {
-          channel.close();
-        }
+        closeable.close();
       } catch (IOException e) {
         System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.DEBUG, "closing " + path, e);
       }
-    }
-
-    private void closeReaderQuietly() {
-      try {
-        if (reader != null) {
-          reader.close();
-        }
-      } catch (IOException e) {
-        System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.DEBUG, "closing " + path, e);
-      }
-      reader = null;
     }
   }
 }
