@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.internal.engine.Joiner;
+import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.opentest4j.AssertionFailedError;
 
 /** close() is bounded whatever the client or the handler does, and handler errors reach the test. */
@@ -159,6 +162,59 @@ class ShutdownTest {
     } finally {
       release.countDown();
       stopper.join(BOUND.toMillis());
+    }
+  }
+
+  /** The three kinds of channel a stream server uses: TCP, the JDK's Unix channels, junixsocket's. */
+  enum Channels {
+    TCP(() -> TcpServer.create()),
+    JDK_UNIX(() -> UnixSocketServer.create()),
+    JUNIXSOCKET_UNIX(() -> UnixSocketServer.create().withPeerCredentials());
+
+    private final java.util.function.Supplier<StreamServer> servers;
+
+    Channels(java.util.function.Supplier<StreamServer> servers) {
+      this.servers = servers;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Channels.class)
+  void closeEndsBlockedReadsAndStalledEchoWritesOnEveryKindOfChannel(Channels channels) throws Exception {
+    StreamServer configured = channels.servers.get();
+    if (configured instanceof TcpServer tcp) {
+      tcp.withName("echo").withTimeout(Duration.ofMillis(500)).withResponder(Responder.echo());
+    } else if (configured instanceof UnixSocketServer unix) {
+      unix.withName("echo").withTimeout(Duration.ofMillis(500)).withResponder(Responder.echo());
+    }
+    StreamServer server = configured.start();
+    try (SocketChannel idle = SocketChannel.open(server.address());
+        SocketChannel flooding = SocketChannel.open(server.address())) {
+      // One connection sends a lot and never reads: its echo stalls and must be reset.
+      Thread flood = new Thread(() -> {
+        ByteBuffer block = ByteBuffer.allocate(64 * 1024);
+        try {
+          for (int i = 0; i < 1024; i++) {
+            flooding.write(block.clear());
+          }
+        } catch (IOException e) {
+          // reset by the fake: expected
+        }
+      }, "test-flood-" + channels);
+      flood.setDaemon(true);
+      flood.start();
+      server.awaitConnections(2);
+      Connection stalled = server.connections().stream().filter(c -> !c.received().isEmpty()).findFirst()
+          .orElseGet(() -> server.awaitReceived("anything", bytes -> !bytes.isEmpty()));
+      org.awaitility.Awaitility.await("the stalled echo to be reset").atMost(BOUND).until(stalled::wasReset);
+      // The other connection waits in a blocking read, which close() must end.
+      AssertionFailedError error = assertTimeoutPreemptively(BOUND, () -> assertThrows(AssertionFailedError.class, server::close));
+      assertTrue(error.getMessage().startsWith("UnixSocketServer 'echo' had 1 problem:\n  1.")
+              || error.getMessage().startsWith("TcpServer 'echo' had 1 problem:\n  1."),
+          "only the stall is reported, no stuck thread: " + error.getMessage());
+      assertTrue(error.getMessage().contains("stalled after"), error.getMessage());
+      flood.join(BOUND.toMillis());
+      assertTrue(server.connections().stream().allMatch(Connection::isClosed));
     }
   }
 

@@ -201,8 +201,10 @@ public final class UnixSocketServer extends StreamServer {
   }
 
   /**
-   * The address clients connect to: a {@link UnixDomainSocketAddress}, or for the abstract namespace
-   * and credential-recording servers junixsocket's {@code AFUNIXSocketAddress}.
+   * The address clients connect to: the JDK's {@link UnixDomainSocketAddress} of the socket file
+   * (also when junixsocket listens, for peer credentials), so {@code SocketChannel.open(address())}
+   * works; for the abstract namespace, which the JDK cannot name, junixsocket's {@code
+   * AFUNIXSocketAddress}.
    */
   @Override
   public SocketAddress address() {
@@ -289,7 +291,9 @@ public final class UnixSocketServer extends StreamServer {
       channel.close();
       throw e;
     }
-    boundAddress = address;
+    // The path as the JDK names it, whichever library listens: the program under test connects
+    // with its own client, and a junixsocket address would be of no use to the JDK's.
+    boundAddress = UnixDomainSocketAddress.of(boundPath);
     return channel;
   }
 

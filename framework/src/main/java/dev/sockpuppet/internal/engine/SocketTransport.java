@@ -134,40 +134,51 @@ public final class SocketTransport implements Transport {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>How far a write got is counted from what {@code write} returned, never from where a failed
+   * call left the buffer: junixsocket's channels move the position to the end when a write fails
+   * after a shutdown, although nothing more went out.
+   */
   @Override
   public void write(ByteBuffer from, long timeoutNanos) throws IOException {
-    if (mode == Mode.BLOCKING) {
-      blockingWrite(from, timeoutNanos);
-      return;
-    }
-    long deadline = System.nanoTime() + timeoutNanos;
-    while (from.hasRemaining()) {
-      if (channel.write(from) > 0) {
-        continue;
-      }
-      // The program's receive window and our send buffer are full until it reads.
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
+    int start = from.position();
+    long written = 0;
+    try {
+      if (mode == Mode.BLOCKING) {
+        writeDeadline = System.nanoTime() + timeoutNanos;
+        writeState.set(WRITING);
+        try {
+          while (from.hasRemaining()) {
+            written += channel.write(from);
+          }
+        } catch (IOException e) {
+          if (writeState.get() != ABORTED) {
+            throw e;
+          }
+          // The watchdog ended a write that overran its deadline; the rest did not leave.
+        } finally {
+          writeState.set(IDLE);
+        }
         return;
       }
-      await(SelectionKey.OP_WRITE, left);
-    }
-  }
-
-  private void blockingWrite(ByteBuffer from, long timeoutNanos) throws IOException {
-    writeDeadline = System.nanoTime() + timeoutNanos;
-    writeState.set(WRITING);
-    try {
+      long deadline = System.nanoTime() + timeoutNanos;
       while (from.hasRemaining()) {
-        channel.write(from);
+        int now = channel.write(from);
+        written += now;
+        if (now > 0) {
+          continue;
+        }
+        // The program's receive window and our send buffer are full until it reads.
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        await(SelectionKey.OP_WRITE, left);
       }
-    } catch (IOException e) {
-      if (writeState.get() != ABORTED) {
-        throw e;
-      }
-      // The watchdog ended a write that overran its deadline; what is left in `from` did not leave.
     } finally {
-      writeState.set(IDLE);
+      from.position(Math.toIntExact(start + written));
     }
   }
 
