@@ -31,13 +31,16 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p><b>Lifecycle:</b> see {@link Scope}: a fresh server per test unless {@code scope =
  * Scope.PER_CLASS}. The server is stopped after the test, which also {@linkplain
- * dev.sockpuppet.FakeServer#verify() verifies} it: an error in a connection handler or a line that no
+ * dev.sockpuppet.Fake#verify() verifies} it: an error in a connection handler or a line that no
  * rule matched fails the test. On failure the server's transcript is added to the failure and
  * written to a file (see {@link SockpuppetExtension}).
  *
- * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code TcpServer},
- * {@code StreamServer} or {@code FakeServer} receives it; qualify the parameter with {@link
- * Fake @Fake("name")} when a test has several fakes of that type.
+ * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code
+ * TcpServer}, {@code StreamServer}, {@code FakeServer} or {@code dev.sockpuppet.Fake} receives it; qualify
+ * the parameter with {@link Fake @Fake("name")} when a test has several fakes of that type. A
+ * constructor gets the same fake as the test's methods; under {@code
+ * @TestInstance(Lifecycle.PER_CLASS)} (one instance for the class) only a {@code Scope.PER_CLASS}
+ * fake can be injected into it.
  *
  * <p><b>Behaviour:</b> at most one of {@link #responder()} (other than {@code SINK}), {@link
  * #reply()}, {@link #replyAndClose()} and {@link #lines()}; setting two fails the test with an

@@ -37,13 +37,16 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p><b>Lifecycle:</b> see {@link Scope}: a fresh server per test unless {@code scope =
  * Scope.PER_CLASS}. The server is stopped after the test, which also {@linkplain
- * dev.sockpuppet.FakeServer#verify() verifies} it: an error in a connection handler or a line that no
+ * dev.sockpuppet.Fake#verify() verifies} it: an error in a connection handler or a line that no
  * rule matched fails the test. On failure the server's transcript is added to the failure and
  * written to a file (see {@link SockpuppetExtension}).
  *
  * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code
- * UnixSocketServer}, {@code StreamServer} or {@code FakeServer} receives it; qualify the parameter
- * with {@link Fake @Fake("name")} when a test has several fakes of that type.
+ * UnixSocketServer}, {@code StreamServer}, {@code FakeServer} or {@code dev.sockpuppet.Fake} receives it; qualify
+ * the parameter with {@link Fake @Fake("name")} when a test has several fakes of that type. A
+ * constructor gets the same fake as the test's methods; under {@code
+ * @TestInstance(Lifecycle.PER_CLASS)} (one instance for the class) only a {@code Scope.PER_CLASS}
+ * fake can be injected into it.
  *
  * <p><b>Failure cases</b> ({@link org.junit.jupiter.api.extension.ExtensionConfigurationException}):
  * both {@code path} and {@code abstractName}; two behaviours (e.g. {@code responder = ECHO} and

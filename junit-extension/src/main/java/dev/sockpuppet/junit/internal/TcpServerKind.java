@@ -1,6 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.WithTcpServer;
 import dev.sockpuppet.stream.TcpServer;
 
@@ -16,7 +16,7 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
   }
 
   @Override
-  protected FakeServer build(WithTcpServer annotation, Declaration declaration, Settings settings) {
+  protected Fake build(WithTcpServer annotation, Declaration declaration, Settings settings) {
     String origin = declaration.origin();
     TcpServer server = TcpServer.create();
     Configure.attribute(origin, "name", () -> server.withName(declaration.name()));
@@ -31,7 +31,7 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
   }
 
   @Override
-  protected String propertyValue(WithTcpServer annotation, FakeServer started) {
+  protected String propertyValue(WithTcpServer annotation, Fake started) {
     return ((TcpServer) started).hostAndPort();
   }
 }
