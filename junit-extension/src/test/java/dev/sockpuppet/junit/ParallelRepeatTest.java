@@ -29,6 +29,8 @@ class ParallelRepeatTest {
     FieldTest.checkRerun(Mode.PARALLEL);
     ParameterizedClassTest.checkPerMethodLifecycle(Mode.PARALLEL);
     ParameterizedClassTest.checkPerClassLifecycle(Mode.PARALLEL);
+    HandlerTest.checkHandlers(Mode.PARALLEL);
+    HandlerTest.checkMisuse(Mode.PARALLEL);
     SystemPropertyTest.checkProperties(Mode.PARALLEL);
     TranscriptTest.checkOnFailure(Mode.PARALLEL);
     TranscriptTest.checkParameterizedClass(Mode.PARALLEL);

@@ -42,9 +42,9 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
     if (annotation.memoryLimit() >= 0) {
       server.withMemoryLimit(annotation.memoryLimit());
     }
-    Behaviours.responder(
-            annotation.responder(), annotation.reply(), annotation.replyAndClose(), annotation.lines(), origin)
-        .ifPresent(server::withResponder);
+    Behaviours.configure(
+        origin, annotation.responder(), annotation.handler(), annotation.reply(), annotation.replyAndClose(),
+        annotation.lines(), server::withResponder, server::withHandler);
     return server;
   }
 
