@@ -14,14 +14,18 @@ package dev.sockpuppet.junit;
  */
 public enum Scope {
   /**
-   * A fresh fake for every test (every invocation of a repeated or parameterized test), started
-   * before {@code @BeforeEach} methods run and stopped after {@code @AfterEach} methods ran.
+   * A fresh fake for every test (every invocation of a repeated or parameterized test, in every
+   * invocation of a {@code @ParameterizedClass}), started before {@code @BeforeEach} methods run
+   * (before the test instance is constructed, if its constructor asks for the fake) and stopped
+   * after {@code @AfterEach} methods ran.
    */
   PER_TEST,
   /**
    * One fake for all tests of the annotated class, including its {@code @Nested} classes; started
-   * before {@code @BeforeAll} methods and stopped after {@code @AfterAll} methods. Only allowed on a
-   * class: on a method it fails with an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException}.
+   * before {@code @BeforeAll} methods and stopped after {@code @AfterAll} methods. Like those
+   * methods, it is one fake for all invocations of a {@code @ParameterizedClass}; use {@link
+   * #PER_TEST} for a fresh one per test. Only allowed on a class: on a method it fails
+   * with an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException}.
    */
   PER_CLASS
 }

@@ -1,6 +1,5 @@
 package dev.sockpuppet.junit;
 
-import dev.sockpuppet.FakeServer;
 import dev.sockpuppet.junit.internal.Evidence;
 import dev.sockpuppet.junit.internal.Lifecycle;
 import dev.sockpuppet.junit.internal.Parameters;
@@ -30,16 +29,32 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p><b>Lifecycle.</b> Class-scoped fakes and static {@code @Fake} fields start before {@code
  * @BeforeAll} methods and stop after {@code @AfterAll} methods; per-test fakes and instance {@code
- * @Fake} fields start before {@code @BeforeEach} methods and stop after {@code @AfterEach} methods.
- * Everything lives in JUnit's {@code ExtensionContext.Store}, so it is closed even when a callback
- * fails. Stopping a fake removes its socket files (also when the test failed) and verifies it: a
- * handler error, a line no rule matched or a thread that would not stop fails the test with the
- * fake's {@code AssertionFailedError}.
+ * @Fake} fields start before {@code @BeforeEach} methods (before the test instance is constructed,
+ * when its constructor asks for one) and stop after {@code @AfterEach} methods. A static field used
+ * by several test classes (declared in a shared base class) is started by the first class that
+ * uses it and stopped by the last; see {@link Fake}. Everything lives in JUnit's {@code
+ * ExtensionContext.Store}, so it is stopped and closed even when a callback fails. Stopping a fake
+ * removes its socket files (also when the test failed) and verifies it: a handler error, a line no
+ * rule matched or a thread that would not stop fails the test with the fake's {@code
+ * AssertionFailedError}. After the evidence is kept, the fake is closed, which deletes the part of
+ * its recording that spilled to disk.
+ *
+ * <p><b>Injection.</b> A parameter of a test method, a lifecycle method or the test class's
+ * constructor whose type is {@link dev.sockpuppet.Fake} or a subtype ({@code FakeServer}, {@code
+ * StreamServer}, {@code TcpServer}, {@code UnixSocketServer}) receives the declared fake of that
+ * type; {@link Fake @Fake("name")} picks one by name. Code that runs once per class ({@code
+ * @BeforeAll}, {@code @AfterAll}, a constructor under {@code @TestInstance(Lifecycle.PER_CLASS)})
+ * sees only {@code scope = PER_CLASS} fakes.
  *
  * <p><b>Evidence.</b> When a test fails, the transcript of every fake it could see is added to the
  * failure as a suppressed exception, written to {@code
- * target/sockpuppet/<class>/<method>/<fake>.txt} and published as a report attachment ({@code
- * ExtensionContext.publishFile}; skipped on JUnit versions without it).
+ * target/sockpuppet/<fully-qualified class name>/<method>/<fake>.txt} (a class's own fakes: {@code
+ * target/sockpuppet/<fully-qualified class name>/<fake>.txt}; a repeated or parameterized test adds
+ * the invocation to the method, {@code pings#2}, and a {@code @ParameterizedClass} to the class,
+ * {@code ClientTest#2}), replacing the file of an earlier run, and published as a report attachment
+ * ({@code ExtensionContext.publishFile}). Where the launcher takes no attachments, or on a JUnit
+ * without {@code publishFile}, the file and the failure still carry the transcript and nothing is
+ * logged above debug level.
  *
  * <p><b>Configuration parameters</b> ({@code junit-platform.properties} or the launcher):
  *
@@ -64,6 +79,18 @@ public final class SockpuppetExtension
 
   /** JUnit instantiates extensions reflectively. */
   public SockpuppetExtension() {}
+
+  /**
+   * Asks JUnit for the test's own context when it constructs a test instance. By default JUnit
+   * resolves constructor parameters with the class's context, which holds only the class's fakes,
+   * so a constructor could not receive a per-test fake; with the test's context, the test's fakes
+   * start before the constructor runs, and they are the same ones its methods receive. Under {@code
+   * @TestInstance(Lifecycle.PER_CLASS)} JUnit keeps the class's context, as it must.
+   */
+  @Override
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+    return ExtensionContextScope.TEST_METHOD;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -91,7 +118,7 @@ public final class SockpuppetExtension
   }
 
   @Override
-  public FakeServer resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  public dev.sockpuppet.Fake resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
     return Parameters.resolve(parameterContext, extensionContext);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sockpuppet.junit;
 
+import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.junit.internal.SystemPropertyLocks;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -31,17 +32,21 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p><b>Lifecycle:</b> see {@link Scope}: a fresh server per test unless {@code scope =
  * Scope.PER_CLASS}. The server is stopped after the test, which also {@linkplain
- * dev.sockpuppet.FakeServer#verify() verifies} it: an error in a connection handler or a line that no
+ * dev.sockpuppet.Fake#verify() verifies} it: an error in a connection handler or a line that no
  * rule matched fails the test. On failure the server's transcript is added to the failure and
  * written to a file (see {@link SockpuppetExtension}).
  *
- * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code TcpServer},
- * {@code StreamServer} or {@code FakeServer} receives it; qualify the parameter with {@link
- * Fake @Fake("name")} when a test has several fakes of that type.
+ * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code
+ * TcpServer}, {@code StreamServer}, {@code FakeServer} or {@code dev.sockpuppet.Fake} receives
+ * it; qualify the parameter with {@link Fake @Fake("name")} when a test has several fakes of that
+ * type. A constructor gets the same fake as the test's methods; under {@code
+ * @TestInstance(Lifecycle.PER_CLASS)} (one instance for the class) only a {@code Scope.PER_CLASS}
+ * fake can be injected into it.
  *
  * <p><b>Behaviour:</b> at most one of {@link #responder()} (other than {@code SINK}), {@link
- * #reply()}, {@link #replyAndClose()} and {@link #lines()}; setting two fails the test with an
- * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming both.
+ * #handler()}, {@link #reply()}, {@link #replyAndClose()} and {@link #lines()}; setting two fails
+ * the test with an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming
+ * both. Without any, the server records and sends nothing.
  */
 @Documented
 @Inherited
@@ -70,6 +75,30 @@ public @interface WithTcpServer {
 
   /** A canned behaviour; default {@link ResponderType#SINK} (record only). */
   ResponderType responder() default ResponderType.SINK;
+
+  /**
+   * Plain code that plays the server's side of each connection: a class implementing {@link
+   * dev.sockpuppet.behaviour.Handler}, created once per fake through its constructor without
+   * parameters (which may be private). The one instance serves every connection of the fake, each
+   * on a thread of its own, so a handler that keeps state must be thread-safe.
+   *
+   * <pre>{@code
+   * @WithTcpServer(handler = PingHandler.class)
+   * class ClientTest {
+   *   private static final class PingHandler implements Handler {
+   *     public void handle(LiveConnection connection) throws Exception {
+   *       connection.writeLine("PING".equals(connection.readLine()) ? "PONG" : "ERR");
+   *     }
+   *   }
+   * }
+   * }</pre>
+   *
+   * Default {@code Handler.class}: none. An abstract class, an inner (non-static) class, a class
+   * without a constructor that takes no parameters, or a constructor that throws fails the test with
+   * an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the annotation
+   * and the class.
+   */
+  Class<? extends Handler> handler() default Handler.class;
 
   /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.behaviour.Responder#reply(String)}). */
   String reply() default "";

@@ -8,9 +8,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plain JDK clients, as the program under test would connect. Every read is bounded. Public
@@ -25,6 +28,39 @@ public final class Clients {
   public static void sendUnix(Path path, String text) {
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
       channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Connects to a Unix socket, sends {@code text}, half-closes, and returns what comes back until
+   * EOF; fails if that takes longer than the read timeout.
+   */
+  public static String exchangeUnix(Path path, String text) {
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
+        Selector selector = Selector.open()) {
+      channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+      channel.shutdownOutput();
+      // A Unix channel has no socket adaptor and so no SO_TIMEOUT: bound the reads with a selector.
+      channel.configureBlocking(false);
+      channel.register(selector, SelectionKey.OP_READ);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_TIMEOUT_MILLIS);
+      ByteArrayOutputStream reply = new ByteArrayOutputStream();
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      while (true) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new IOException("no EOF from " + path + " within " + READ_TIMEOUT_MILLIS + " ms; received so far: " + reply);
+        }
+        selector.select(left);
+        selector.selectedKeys().clear();
+        int read = channel.read(buffer.clear());
+        if (read < 0) {
+          return reply.toString(StandardCharsets.UTF_8);
+        }
+        reply.write(buffer.array(), 0, read);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

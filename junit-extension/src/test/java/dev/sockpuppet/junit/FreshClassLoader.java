@@ -6,9 +6,13 @@ import java.io.UncheckedIOException;
 
 /**
  * Loads a fixture class (and the classes nested in it) anew, delegating everything else. Each run
- * of a fixture thus gets fresh static fields: a static {@code @Fake} field is started and stopped
- * once per class, and a stopped fake cannot start again, so without this a fixture could run only
- * once per JVM — and repeated runs also prove that the extension keeps no state of its own.
+ * of a fixture thus gets fresh static fields (its static fakes, latches and counters), so runs
+ * cannot see each other's, and repeated runs also prove that the extension keeps no state of its
+ * own. Tests that are about running the same class object again load it once and reuse it.
+ *
+ * <p>Only the fixture's own nest is loaded anew; its enclosing test class is not. So code in a
+ * fixture must not touch private members of other classes of the nest (nestmate access fails
+ * across loaders), and must not ask for its enclosing class.
  */
 final class FreshClassLoader extends ClassLoader {
   static {

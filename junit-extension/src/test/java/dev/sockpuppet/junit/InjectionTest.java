@@ -3,6 +3,7 @@ package dev.sockpuppet.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.FakeServer;
@@ -16,16 +17,21 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.platform.engine.TestExecutionResult.Status;
 
-/** Parameter injection: by type, by name, ambiguity, unknown names, meta-annotations. */
+/**
+ * Parameter injection: by type (the root type {@code Fake} too), by name, into constructors,
+ * ambiguity, unknown names, meta-annotations.
+ */
 class InjectionTest {
   private static final String BY_TYPE = "on class dev.sockpuppet.junit.InjectionTest$ByType";
   private static final String BY_NAME = "on class dev.sockpuppet.junit.InjectionTest$ByName";
@@ -48,6 +54,60 @@ class InjectionTest {
     checkMetaAnnotation(mode);
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void injectsParametersOfTheRootTypeFakeAndSaysWhichAnnotationDeclaresAMissingType(Mode mode) {
+    checkRootType(mode);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aConstructorReceivesTheSameFakeAsTheTestAndAFreshOnePerTest(Mode mode) {
+    checkConstructorInjection(mode);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aConstructorUnderPerClassLifecycleThatAsksForAPerTestFakeIsToldWhy(Mode mode) {
+    TestKit kit = TestKit.run(PerClassConstructor.class, mode);
+    assertTrue(kit.tests().isEmpty(), () -> kit.tests().toString());
+    Throwable failure = kit.container(PerClassConstructor.class).getThrowable().orElseThrow();
+    assertInstanceOf(ParameterResolutionException.class, failure);
+    assertEquals(
+        "parameter 0 (TcpServer) of constructor InjectionTest$PerClassConstructor(…) wants a TcpServer, but no such "
+            + "fake is declared for this class; available: none. Code that runs once for the class (@BeforeAll and "
+            + "@AfterAll methods, a constructor under @TestInstance(Lifecycle.PER_CLASS)) sees only fakes declared "
+            + "with scope = PER_CLASS: declare the fake with that scope, or take it as a parameter of the test method",
+        failure.getMessage());
+  }
+
+  static void checkRootType(Mode mode) {
+    TestKit kit = TestKit.run(RootType.class, mode);
+    for (String test : List.of("asFake(Fake)", "byName(Fake, FakeServer)")) {
+      assertEquals(Status.SUCCESSFUL, kit.test(test).getStatus(), () -> TestKit.describe(kit.test(test)));
+    }
+    Throwable missing = kit.failure("noUnixSocketServer(UnixSocketServer)");
+    assertInstanceOf(ParameterResolutionException.class, missing);
+    assertEquals(
+        "parameter 0 (UnixSocketServer) of noUnixSocketServer(…) wants a UnixSocketServer, but no such fake is "
+            + "declared for this test; available: 'api' (TcpServer, @WithTcpServer 'api' on class "
+            + "dev.sockpuppet.junit.InjectionTest$RootType). Declare one with @WithUnixSocketServer on the test "
+            + "method or class",
+        missing.getMessage());
+    assertEquals(3, kit.tests().size());
+  }
+
+  static void checkConstructorInjection(Mode mode) {
+    TestKit kit = TestKit.run(ConstructorInjection.class, mode);
+    List<String> tests = List.of("first(TcpServer, TestReporter)", "second(TcpServer, TestReporter)");
+    for (String test : tests) {
+      assertEquals(Status.SUCCESSFUL, kit.test(test).getStatus(), () -> TestKit.describe(kit.test(test)));
+    }
+    assertEquals(2, kit.tests().size());
+    // Per-test fakes: each test (and so each instance) got its own.
+    assertEquals(2, tests.stream().map(t -> kit.report(t, "port")).distinct().count(), () -> kit.reports().toString());
+  }
+
   static void checkByType(Mode mode) {
     TestKit kit = TestKit.run(ByType.class, mode);
     assertEquals(Status.SUCCESSFUL, kit.test("tcp(TcpServer, TestReporter)").getStatus(), () -> kit.tests().toString());
@@ -63,13 +123,18 @@ class InjectionTest {
         "parameter 0 (StreamServer) of streamServer(…) is ambiguous: 2 fakes are StreamServers: " + available
             + "; choose one with @Fake(\"name\")",
         stream.getMessage());
-    Throwable fake = kit.failure("fakeServer(FakeServer)");
-    assertInstanceOf(ParameterResolutionException.class, fake);
+    Throwable fakeServer = kit.failure("fakeServer(FakeServer)");
+    assertInstanceOf(ParameterResolutionException.class, fakeServer);
     assertEquals(
         "parameter 0 (FakeServer) of fakeServer(…) is ambiguous: 2 fakes are FakeServers: " + available
             + "; choose one with @Fake(\"name\")",
+        fakeServer.getMessage());
+    Throwable fake = kit.failure("fake(Fake)");
+    assertInstanceOf(ParameterResolutionException.class, fake);
+    assertEquals(
+        "parameter 0 (Fake) of fake(…) is ambiguous: 2 fakes are Fakes: " + available + "; choose one with @Fake(\"name\")",
         fake.getMessage());
-    assertEquals(4, kit.tests().size());
+    assertEquals(5, kit.tests().size());
   }
 
   static void checkByName(Mode mode) {
@@ -98,7 +163,7 @@ class InjectionTest {
     assertInstanceOf(ParameterResolutionException.class, notAFake);
     assertEquals(
         "parameter 0 (String) of notAFake(…) is annotated with @Fake but java.lang.String is not a fake; "
-            + "declare it as TcpServer, UnixSocketServer, StreamServer or FakeServer",
+            + "declare it as TcpServer, UnixSocketServer, StreamServer, FakeServer or dev.sockpuppet.Fake",
         notAFake.getMessage());
     assertEquals(6, kit.tests().size());
   }
@@ -139,6 +204,70 @@ class InjectionTest {
 
     @Test
     void fakeServer(FakeServer any) {}
+
+    @Test
+    void fake(dev.sockpuppet.Fake any) {}
+  }
+
+  @Fixture
+  @WithTcpServer(name = "api", replyAndClose = "OK")
+  static class RootType {
+    @Test
+    void asFake(dev.sockpuppet.Fake fake) {
+      TcpServer tcp = assertInstanceOf(TcpServer.class, fake);
+      assertEquals("api", fake.name());
+      assertEquals("OK", Clients.exchangeTcp(tcp.address(), "hello"));
+      assertEquals(1, fake.traffic().connections().size());
+    }
+
+    @Test
+    void byName(@Fake("api") dev.sockpuppet.Fake fake, FakeServer server) {
+      assertSame(fake, server);
+      assertTrue(fake.isRunning());
+    }
+
+    @Test
+    void noUnixSocketServer(UnixSocketServer unix) {}
+  }
+
+  /** Issue 7, item 10: JUnit resolves constructor parameters with the class's context by default. */
+  @Fixture
+  @WithTcpServer(name = "api")
+  static class ConstructorInjection {
+    private final TcpServer api;
+
+    ConstructorInjection(TcpServer api) {
+      this.api = api;
+    }
+
+    @Test
+    void first(TcpServer fromMethod, TestReporter reporter) {
+      check(fromMethod, reporter);
+    }
+
+    @Test
+    void second(TcpServer fromMethod, TestReporter reporter) {
+      check(fromMethod, reporter);
+    }
+
+    private void check(TcpServer fromMethod, TestReporter reporter) {
+      assertSame(api, fromMethod);
+      assertTrue(api.isRunning());
+      assertEquals("api", api.name());
+      assertEquals("", Clients.exchangeTcp(api.address(), "hi"));
+      api.awaitReceived("hi");
+      reporter.publishEntry("port", String.valueOf(api.port()));
+    }
+  }
+
+  @Fixture
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  @WithTcpServer(name = "api")
+  static class PerClassConstructor {
+    PerClassConstructor(TcpServer api) {}
+
+    @Test
+    void neverRuns() {}
   }
 
   @Fixture

@@ -15,15 +15,25 @@ import org.junit.jupiter.api.RepeatedTest;
  */
 class ParallelRepeatTest {
   @RepeatedTest(5)
-  void everyFixtureGivesTheSameOutcomeUnderParallelExecution() throws IOException {
+  void everyFixtureGivesTheSameOutcomeUnderParallelExecution() throws IOException, ReflectiveOperationException {
     InjectionTest.checkByType(Mode.PARALLEL);
     InjectionTest.checkByName(Mode.PARALLEL);
     InjectionTest.checkMetaAnnotation(Mode.PARALLEL);
+    InjectionTest.checkRootType(Mode.PARALLEL);
+    InjectionTest.checkConstructorInjection(Mode.PARALLEL);
     FieldTest.checkPerMethodLifecycle(Mode.PARALLEL);
     FieldTest.checkPerClassLifecycle(Mode.PARALLEL);
     FieldTest.checkMisconfiguration(Mode.PARALLEL);
+    FieldTest.checkSharedBaseClass(Mode.PARALLEL);
+    FieldTest.checkSharedUnderParallel();
+    FieldTest.checkRerun(Mode.PARALLEL);
+    ParameterizedClassTest.checkPerMethodLifecycle(Mode.PARALLEL);
+    ParameterizedClassTest.checkPerClassLifecycle(Mode.PARALLEL);
+    HandlerTest.checkHandlers(Mode.PARALLEL);
+    HandlerTest.checkMisuse(Mode.PARALLEL);
     SystemPropertyTest.checkProperties(Mode.PARALLEL);
     TranscriptTest.checkOnFailure(Mode.PARALLEL);
+    TranscriptTest.checkParameterizedClass(Mode.PARALLEL);
     ConfigurationTest.checkTimeouts(Mode.PARALLEL);
     // Every fake was stopped, and stopping joins its threads: none may be left. The one shared
     // thread, the write watchdog, ends at its next tick once no connection is left to watch.

@@ -1,6 +1,7 @@
 package dev.sockpuppet.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,20 +17,31 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.engine.TestExecutionResult.Status;
 import org.junit.platform.engine.reporting.FileEntry;
 import org.opentest4j.AssertionFailedError;
 
-/** Evidence on failure: transcripts in the failure, in files, as report attachments; cleanup. */
+/**
+ * Evidence on failure: transcripts in the failure, in files, as report attachments; reruns, runs
+ * without a report directory, spilled recordings; cleanup.
+ */
 class TranscriptTest {
   private static final String FAILS = "fails(TcpServer, UnixSocketServer, TestReporter)";
   private static final String PASSES = "passes(TcpServer)";
   private static final String UNMATCHED = "unmatchedLine(TcpServer)";
+  private static final String FAILS_ON_PURPOSE = "fails(TcpServer)";
 
   @ParameterizedTest
   @EnumSource(Mode.class)
@@ -65,6 +77,99 @@ class TranscriptTest {
     assertEquals(
         "the configuration parameter sockpuppet.transcripts.write is invalid: \"sometimes\" is not one of on-failure, always, never",
         failure.getMessage());
+  }
+
+  /** Issue 7, item 13: the second run found the first run's attachment and logged a warning. */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void rerunningAFailingTestWithoutCleanReplacesItsFilesQuietly(Mode mode) throws IOException {
+    Path root = TestKit.newRunDirectory();
+    Class<?> fixture = FreshClassLoader.fresh(FailsOnPurpose.class); // one class object: its run counter goes on
+    for (int run = 1; run <= 2; run++) {
+      try (LogCapture log = LogCapture.start()) {
+        TestKit kit = TestKit.of(fixture).mode(mode).in(root).run();
+        Throwable failure = kit.failure(FAILS_ON_PURPOSE);
+        assertEquals("on purpose", failure.getMessage(), () -> TestKit.describe(failure));
+        assertEquals(1, transcripts(failure).size(), () -> TestKit.describe(failure));
+        assertEquals(List.of(), log.above(Level.FINE), log::describe);
+        assertTrue(log.all().stream().noneMatch(r -> mentions(r, "FileAlreadyExists")), log::describe);
+        List<FileEntry> published = kit.files().get(FAILS_ON_PURPOSE);
+        assertEquals(1, published.size(), () -> kit.files().toString());
+        // Both the file and the attachment hold this run's transcript, not the previous one's.
+        String transcript = Files.readString(published.get(0).getPath(), StandardCharsets.UTF_8);
+        assertTrue(transcript.contains("run " + run), transcript);
+        assertEquals(transcript, Files.readString(fileOf(kit, FailsOnPurpose.class, "fails", "api"), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  /** Issue 7, item 13: without an output directory creator the extension logged a warning with a stack trace. */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void withoutAReportDirectoryTheFileAndTheFailureCarryTheEvidenceAndOnlyADebugLineIsLogged(Mode mode)
+      throws IOException {
+    try (LogCapture log = LogCapture.start()) {
+      TestKit kit = TestKit.of(FreshClassLoader.fresh(FailsOnPurpose.class)).mode(mode).withoutReportDirectory().run();
+      Throwable failure = kit.failure(FAILS_ON_PURPOSE);
+      assertEquals("on purpose", failure.getMessage(), () -> TestKit.describe(failure));
+      List<Throwable> transcripts = transcripts(failure);
+      assertEquals(1, transcripts.size(), () -> TestKit.describe(failure));
+      Path file = fileOf(kit, FailsOnPurpose.class, "fails", "api").toAbsolutePath();
+      String header = "transcript of fake 'api' (also in " + file + "):\n";
+      assertEquals(header + Files.readString(file, StandardCharsets.UTF_8), transcripts.get(0).getMessage());
+      assertTrue(kit.files().isEmpty(), () -> kit.files().toString());
+      assertEquals(List.of(), log.above(Level.FINE), log::describe);
+      List<LogRecord> debug = log.all();
+      assertEquals(1, debug.size(), log::describe);
+      assertTrue(debug.get(0).getMessage().startsWith("did not publish the transcript " + file + ": "), log::describe);
+      assertNull(debug.get(0).getThrown(), log::describe);
+    }
+  }
+
+  /** Issue 7, item 14: the fakes were closed, deleting the spill file, before the transcript was rendered. */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aSpilledRecordingStillGivesTheFailureItsTranscript(Mode mode) throws IOException {
+    TestKit kit = TestKit.run(SpilledFails.class, mode);
+    Throwable failure = kit.failure("fails(TcpServer, TestReporter)");
+    String details = TestKit.describe(failure);
+    assertInstanceOf(AssertionFailedError.class, failure, details);
+    assertEquals("on purpose", failure.getMessage(), details);
+    assertFalse(hasAnywhere(failure, IllegalStateException.class), details);
+    List<Throwable> transcripts = transcripts(failure);
+    assertEquals(1, transcripts.size(), details);
+    assertTrue(transcripts.get(0).getMessage().contains("spilled bytes"), details);
+    assertTrue(Files.readString(fileOf(kit, SpilledFails.class, "fails", "api")).contains("spilled bytes"));
+    // The evidence kept, the fake was closed, which deletes its spill file.
+    Path spill = Path.of(kit.report("fails(TcpServer, TestReporter)", "spillFile"));
+    assertTrue(Files.notExists(spill), "spill file left behind: " + spill);
+  }
+
+  /** Issue 7, item 14: with transcripts always written, the spilled recording failed a passing test. */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aSpilledRecordingDoesNotFailAPassingTestThatWritesAlways(Mode mode) throws IOException {
+    TestKit kit = TestKit.run(SpilledPasses.class, mode, Map.of("sockpuppet.transcripts.write", "always"));
+    assertEquals(Optional.empty(), kit.problems());
+    assertTrue(Files.readString(fileOf(kit, SpilledPasses.class, "passes", "api")).contains("spilled bytes"));
+    Path spill = Path.of(kit.report("passes(TcpServer, TestReporter)", "spillFile"));
+    assertTrue(Files.notExists(spill), "spill file left behind: " + spill);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void eachInvocationOfAParameterizedClassKeepsItsOwnTranscripts(Mode mode) throws IOException {
+    checkParameterizedClass(mode);
+  }
+
+  static void checkParameterizedClass(Mode mode) throws IOException {
+    TestKit kit = TestKit.run(ParameterizedEvidence.class, mode);
+    assertEquals(2, kit.testsByPath().size(), () -> kit.testsByPath().toString());
+    for (int value = 1; value <= 2; value++) {
+      Path file = kit.transcripts().resolve(ParameterizedEvidence.class.getName() + "#" + value).resolve("fails").resolve("api.txt");
+      String transcript = Files.readString(file, StandardCharsets.UTF_8);
+      assertTrue(transcript.contains("value " + value), transcript);
+    }
   }
 
   static void checkOnFailure(Mode mode) throws IOException {
@@ -106,6 +211,33 @@ class TranscriptTest {
     assertTrue(Files.isRegularFile(methodDirectory(kit, "unmatchedLine").resolve("api.txt")));
   }
 
+  private static Path fileOf(TestKit kit, Class<?> fixture, String method, String fake) {
+    return kit.transcripts().resolve(fixture.getName()).resolve(method).resolve(fake + ".txt");
+  }
+
+  private static boolean mentions(LogRecord record, String text) {
+    if (record.getMessage() != null && record.getMessage().contains(text)) {
+      return true;
+    }
+    for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+      if (t.toString().contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code t}, its causes or its suppressed exceptions (recursively) include a {@code type}. */
+  private static boolean hasAnywhere(Throwable t, Class<? extends Throwable> type) {
+    if (t == null) {
+      return false;
+    }
+    if (type.isInstance(t) || hasAnywhere(t.getCause(), type)) {
+      return true;
+    }
+    return Arrays.stream(t.getSuppressed()).anyMatch(s -> hasAnywhere(s, type));
+  }
+
   private static Path methodDirectory(TestKit kit, String method) {
     return kit.transcripts().resolve("dev.sockpuppet.junit.TranscriptTest$Evidence").resolve(method);
   }
@@ -137,6 +269,58 @@ class TranscriptTest {
     @Test
     void unmatchedLine(TcpServer api) {
       assertEquals("", Clients.exchangeTcp(api.address(), "HELLO\n"));
+    }
+  }
+
+  @Fixture
+  @WithTcpServer(name = "api")
+  static class FailsOnPurpose {
+    static final AtomicInteger runs = new AtomicInteger();
+
+    @Test
+    void fails(TcpServer api) {
+      String run = "run " + runs.incrementAndGet();
+      assertEquals("", Clients.exchangeTcp(api.address(), run));
+      api.awaitReceived(run);
+      fail("on purpose");
+    }
+  }
+
+  @Fixture
+  @WithTcpServer(name = "api", memoryLimit = 0)
+  static class SpilledFails {
+    @Test
+    void fails(TcpServer api, TestReporter reporter) {
+      assertEquals("", Clients.exchangeTcp(api.address(), "spilled bytes"));
+      api.awaitReceived("spilled bytes");
+      reporter.publishEntry("spillFile", api.recordingUsage().spillFile().orElseThrow().toString());
+      fail("on purpose");
+    }
+  }
+
+  @Fixture
+  @WithTcpServer(name = "api", memoryLimit = 0)
+  static class SpilledPasses {
+    @Test
+    void passes(TcpServer api, TestReporter reporter) {
+      assertEquals("", Clients.exchangeTcp(api.address(), "spilled bytes"));
+      api.awaitReceived("spilled bytes");
+      reporter.publishEntry("spillFile", api.recordingUsage().spillFile().orElseThrow().toString());
+    }
+  }
+
+  @Fixture
+  @ParameterizedClass
+  @ValueSource(ints = {1, 2})
+  @WithTcpServer(name = "api")
+  static class ParameterizedEvidence {
+    @Parameter int value;
+
+    @Test
+    void fails(TcpServer api) {
+      assertEquals("", Clients.exchangeTcp(api.address(), "value " + value));
+      api.awaitReceived("value " + value);
+      fail("on purpose");
     }
   }
 }

@@ -1,16 +1,21 @@
 package dev.sockpuppet.junit.internal;
 
+import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.LineRules;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.junit.ResponderType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * Turns the behaviour attributes that stream-server annotations share ({@code responder}, {@code
- * reply}, {@code replyAndClose}, {@code lines}) into a {@link Responder}.
+ * handler}, {@code reply}, {@code replyAndClose}, {@code lines}) into a {@link Responder} or a
+ * {@link Handler}.
  */
 final class Behaviours {
   /** Separates the line a rule matches from its reply: {@code "PING -> PONG"}. */
@@ -19,16 +24,29 @@ final class Behaviours {
   private Behaviours() {}
 
   /**
-   * The responder the attributes ask for, or empty for the server's default (record only).
+   * Configures the behaviour the attributes ask for; with none set, the fake keeps its default
+   * (record only).
    *
-   * @throws ExtensionConfigurationException if more than one behaviour is set, or a line rule is
-   *     malformed
+   * @param handler {@code Handler.class} (the annotation's default) for none
+   * @throws ExtensionConfigurationException if more than one behaviour is set, a line rule is
+   *     malformed, or the handler class cannot be instantiated
    */
-  static Optional<Responder> responder(
-      ResponderType type, String reply, String replyAndClose, String[] lines, String origin) {
+  static void configure(
+      String origin,
+      ResponderType type,
+      Class<? extends Handler> handler,
+      String reply,
+      String replyAndClose,
+      String[] lines,
+      Consumer<Responder> withResponder,
+      Consumer<Handler> withHandler) {
+    boolean hasHandler = handler != Handler.class;
     List<String> chosen = new ArrayList<>();
     if (type != ResponderType.SINK) {
       chosen.add("responder = " + type);
+    }
+    if (hasHandler) {
+      chosen.add("handler");
     }
     if (!reply.isEmpty()) {
       chosen.add("reply");
@@ -44,18 +62,59 @@ final class Behaviours {
           origin + " sets " + String.join(" and ", chosen) + "; a fake has one behaviour, so set only one of them");
     }
     if (type == ResponderType.ECHO) {
-      return Optional.of(Responder.echo());
+      withResponder.accept(Responder.echo());
+    } else if (hasHandler) {
+      withHandler.accept(instantiate(handler, origin));
+    } else if (!reply.isEmpty()) {
+      withResponder.accept(Responder.reply(reply));
+    } else if (!replyAndClose.isEmpty()) {
+      withResponder.accept(Responder.replyAndClose(replyAndClose));
+    } else if (lines.length > 0) {
+      withResponder.accept(Responder.lines(lineRules(lines, origin)));
     }
-    if (!reply.isEmpty()) {
-      return Optional.of(Responder.reply(reply));
+  }
+
+  /**
+   * One handler for one fake, through the class's constructor without parameters (private is
+   * fine: the class is often a private nested class of the test).
+   */
+  private static Handler instantiate(Class<? extends Handler> type, String origin) {
+    String what = origin + " has handler = " + type.getName();
+    if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+      throw new ExtensionConfigurationException(
+          what + ", which is abstract; name a concrete class that implements Handler");
     }
-    if (!replyAndClose.isEmpty()) {
-      return Optional.of(Responder.replyAndClose(replyAndClose));
+    if (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) {
+      // Its constructor takes the enclosing instance, which the extension does not have.
+      throw new ExtensionConfigurationException(
+          what + ", an inner class, which needs an instance of " + type.getEnclosingClass().getName()
+              + " to be created; declare it static");
     }
-    if (lines.length > 0) {
-      return Optional.of(Responder.lines(lineRules(lines, origin)));
+    Constructor<? extends Handler> constructor;
+    try {
+      constructor = type.getDeclaredConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new ExtensionConfigurationException(
+          what + ", which has no constructor without parameters; add one (it may be private), or build the "
+              + "fake yourself and hold it in a @Fake field",
+          e);
     }
-    return Optional.empty();
+    try {
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (InvocationTargetException e) {
+      Throwable thrown = e.getCause();
+      throw new ExtensionConfigurationException(
+          what + ", whose constructor threw " + thrown + "; fix the constructor so that it can create a handler",
+          thrown);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // InaccessibleObjectException (a module that does not open the package) and a failing static
+      // initializer (ExceptionInInitializerError) land here.
+      throw new ExtensionConfigurationException(
+          what + ", which could not be created: " + e + "; make its constructor reachable (for a class in a "
+              + "named module, open its package to the Sockpuppet JUnit extension)",
+          e);
+    }
   }
 
   private static LineRules lineRules(String[] lines, String origin) {

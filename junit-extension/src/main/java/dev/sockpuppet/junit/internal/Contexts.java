@@ -1,16 +1,24 @@
 package dev.sockpuppet.junit.internal;
 
+import dev.sockpuppet.Fake;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
- * Where the extension keeps things in JUnit's stores. Each context gets its own namespace (keyed by
- * its unique id), because a store lookup falls back to the parent context's store: with one
- * namespace, a test would mistake its class's fakes for its own.
+ * Where the extension keeps things in JUnit's stores, and how it reads the tree of contexts. Each
+ * context gets its own namespace (keyed by its unique id), because a store lookup falls back to the
+ * parent context's store: with one namespace, a test would mistake its class's fakes for its own.
+ *
+ * <p>One test class may have two class contexts: a {@code @ParameterizedClass} (a class template)
+ * has one for the class and one below it for each invocation. JUnit runs the class's {@code
+ * beforeAll}/{@code afterAll} callbacks in the outer one, once for all invocations, so that one
+ * owns the class's {@code PER_CLASS} fakes; for everything else the class counts once.
  */
 final class Contexts {
   private static final String FAKES = "fakes";
@@ -45,21 +53,34 @@ final class Contexts {
     return Optional.ofNullable(context.getStore(namespace(context)).get(FAKES, FakeSet.class));
   }
 
-  /** The fakes of {@code context} and of every context around it, innermost first. */
+  /**
+   * The fakes of {@code context} and of every context around it, innermost first, each once (a
+   * shared static fake is held by every class context that uses it).
+   */
   static List<ManagedFake> visibleFakes(ExtensionContext context) {
-    List<ManagedFake> visible = new ArrayList<>();
+    Map<Fake, ManagedFake> visible = new IdentityHashMap<>();
+    List<ManagedFake> ordered = new ArrayList<>();
     for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-      existingSet(c).ifPresent(set -> visible.addAll(set.fakes()));
+      for (ManagedFake fake : existingSet(c).map(FakeSet::fakes).orElse(List.of())) {
+        if (visible.putIfAbsent(fake.fake(), fake) == null) {
+          ordered.add(fake);
+        }
+      }
     }
-    return visible;
+    return ordered;
   }
 
-  /** The class contexts from the outermost test class to the innermost {@code @Nested} one. */
+  /**
+   * The class contexts from the outermost test class to the innermost {@code @Nested} one, one per
+   * test class: of a class template's two contexts, the inner (the invocation's) one.
+   */
   static List<ExtensionContext> classChain(ExtensionContext context) {
     List<ExtensionContext> chain = new ArrayList<>();
+    Class<?> previous = null;
     for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-      if (isClassContext(c)) {
+      if (isClassContext(c) && c.getRequiredTestClass() != previous) {
         chain.add(c);
+        previous = c.getRequiredTestClass();
       }
     }
     Collections.reverse(chain);
@@ -69,6 +90,23 @@ final class Contexts {
   /** A test class's context, as opposed to a test's, a test template's or the engine's. */
   static boolean isClassContext(ExtensionContext context) {
     return context.getTestClass().isPresent() && context.getTestMethod().isEmpty();
+  }
+
+  /**
+   * The context in which JUnit starts a test class ({@code beforeAll}): a class context that is
+   * not the invocation of a class template (whose parent is a class context of the same class).
+   */
+  static boolean startsClass(ExtensionContext context) {
+    return isClassContext(context) && !isClassTemplateInvocation(context);
+  }
+
+  /** An invocation of a class template, such as one set of arguments of a {@code @ParameterizedClass}. */
+  static boolean isClassTemplateInvocation(ExtensionContext context) {
+    return isClassContext(context)
+        && context.getParent()
+            .filter(Contexts::isClassContext)
+            .filter(parent -> parent.getRequiredTestClass() == context.getRequiredTestClass())
+            .isPresent();
   }
 
   private static Namespace namespace(ExtensionContext context) {

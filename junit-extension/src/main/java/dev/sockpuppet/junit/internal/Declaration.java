@@ -1,6 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.Scope;
 import java.lang.annotation.Annotation;
 import java.util.Optional;
@@ -20,7 +20,7 @@ public record Declaration(
     FakeKind<?> kind, Annotation annotation, String name, Scope scope, Optional<String> systemProperty, String origin) {
 
   /** Builds the fake, configured but not started. */
-  FakeServer build(Settings settings) {
+  Fake build(Settings settings) {
     return kind.buildFrom(this, settings);
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +14,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Stops a context's fakes when it ends and keeps the evidence: on failure (the test's own, or a
  * fake's {@code verify()}), the transcript of every fake the test could see is added to the failure
- * and, per {@code sockpuppet.transcripts.write}, written under {@code
- * <dir>/<class>/<method>/<fake>.txt} and published as a report attachment.
+ * and, per {@code sockpuppet.transcripts.write}, written to {@code <dir>/<class>/<method>/<fake>.txt}
+ * and published as a report attachment.
+ *
+ * <p>The order matters: stop the fakes (which verifies them, and puts the closing events in the
+ * recording), render and keep the transcripts, and only then close the fakes, because closing
+ * deletes the part of a recording that spilled to disk.
  *
  * <p>Runs in {@code afterEach}/{@code afterAll}, where {@link
  * ExtensionContext#getExecutionException()} tells whether the test failed and the fakes are still
@@ -37,8 +42,21 @@ public final class Evidence {
 
   private static void finish(ExtensionContext context, List<ManagedFake> shown) {
     Optional<FakeSet> own = Contexts.existingSet(context);
-    // Stop first: that also verifies, and the transcript then includes the closing events.
-    List<Throwable> problems = own.map(FakeSet::stop).orElse(List.of());
+    List<Throwable> problems = new ArrayList<>(own.map(FakeSet::stop).orElse(List.of()));
+    try {
+      keep(context, shown, problems);
+    } catch (RuntimeException e) {
+      problems.add(e);
+    } finally {
+      own.ifPresent(set -> problems.addAll(set.closeFakes()));
+    }
+    if (!problems.isEmpty()) {
+      Problems.rethrow(problems);
+    }
+  }
+
+  /** Renders, writes, publishes and attaches the transcripts of {@code shown}, as the settings say. */
+  private static void keep(ExtensionContext context, List<ManagedFake> shown, List<Throwable> problems) {
     if (shown.isEmpty()) {
       return;
     }
@@ -59,7 +77,7 @@ public final class Evidence {
         }
         continue;
       }
-      String transcript = fake.server().traffic().transcript();
+      String transcript = fake.fake().traffic().transcript();
       Path file = null;
       if (writes) {
         file = write(directory.resolve(fileName), transcript);
@@ -71,26 +89,42 @@ public final class Evidence {
         carrier.addSuppressed(new FakeTranscript(fake.name(), transcript, file));
       }
     }
-    if (!problems.isEmpty()) {
-      Problems.rethrow(problems);
-    }
   }
 
-  /** {@code <dir>/<class>} for a class, {@code <dir>/<class>/<method>} for a test. */
+  /**
+   * {@code <dir>/<class>} for a class, {@code <dir>/<class>/<method>} for a test. A repetition or
+   * a parameterized invocation of a test adds its index to the method ({@code pings#2}); an
+   * invocation of a {@code @ParameterizedClass} adds its index to the class ({@code FooTest#2}).
+   */
   private static Path directory(Path base, ExtensionContext context) {
-    Path forClass = base.resolve(safe(context.getRequiredTestClass().getName()));
+    Path forClass = base.resolve(safe(context.getRequiredTestClass().getName() + classInvocations(context)));
     if (context.getTestMethod().isEmpty()) {
       return forClass;
     }
     String method = context.getRequiredTestMethod().getName();
-    // Repetitions and parameterized invocations share a method; the invocation's id keeps them apart.
     boolean invocation = context.getParent().flatMap(ExtensionContext::getTestMethod).isPresent();
     if (invocation) {
-      String id = context.getUniqueId();
-      int colon = id.lastIndexOf(':');
-      method += id.substring(colon + 1, id.length() - 1);
+      method += index(context);
     }
     return forClass.resolve(safe(method));
+  }
+
+  /** {@code #2} for each class template invocation around {@code context}, outermost first. */
+  private static String classInvocations(ExtensionContext context) {
+    String indices = "";
+    for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+      if (Contexts.isClassTemplateInvocation(c)) {
+        indices = index(c) + indices;
+      }
+    }
+    return indices;
+  }
+
+  /** The index of an invocation, {@code #2}, from the last segment of its unique id. */
+  private static String index(ExtensionContext invocation) {
+    String id = invocation.getUniqueId();
+    int colon = id.lastIndexOf(':');
+    return id.substring(colon + 1, id.length() - 1);
   }
 
   private static String uniqueFileName(String fakeName, Set<String> taken) {
@@ -107,6 +141,7 @@ public final class Evidence {
     return safe.length() > 120 ? safe.substring(0, 120) : safe;
   }
 
+  /** Writes (or replaces, on a rerun) the transcript file; null if that failed. */
   private static Path write(Path file, String transcript) {
     try {
       Files.createDirectories(file.getParent());
@@ -128,14 +163,29 @@ public final class Evidence {
     }
   }
 
+  /**
+   * Attaches the written file to the test report. When the launcher cannot take attachments (no
+   * output directory, as under {@code EngineTestKit} by default) or an old JUnit lacks the method,
+   * the file and the failure already carry the evidence, so that is worth a debug line only.
+   */
   private static void publish(ExtensionContext context, String name, Path file) {
     try {
       FilePublisher.publish(context, name, file);
     } catch (LinkageError e) {
-      // JUnit before 5.14 has no publishFile with org.junit.jupiter.api.MediaType; the file stays.
-      LOG.log(System.Logger.Level.DEBUG, "this JUnit cannot publish files; the transcript stays at " + file, e);
+      // JUnit before 5.14 has no publishFile with org.junit.jupiter.api.MediaType.
+      LOG.log(System.Logger.Level.DEBUG, () -> "this JUnit cannot publish files; the transcript stays at " + file);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not publish the Sockpuppet transcript " + file, e);
+      LOG.log(System.Logger.Level.DEBUG, () -> "did not publish the transcript " + file + ": " + causes(e));
     }
+  }
+
+  /** {@code e}'s message and its causes' on one line: JUnit wraps the reason in "Failed to publish path". */
+  private static String causes(Throwable e) {
+    StringBuilder out = new StringBuilder().append(e);
+    int depth = 0;
+    for (Throwable t = e.getCause(); t != null && depth < 5; t = t.getCause(), depth++) {
+      out.append("; caused by ").append(t);
+    }
+    return out.toString();
   }
 }

@@ -1,6 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.Scope;
 import java.lang.annotation.Annotation;
 import java.util.Objects;
@@ -8,7 +8,11 @@ import java.util.Objects;
 /**
  * One kind of fake that an annotation declares: how to read the annotation's common attributes and
  * how to build the configured, not yet started fake. One subclass per {@code @With…} annotation;
- * all of them are listed in {@link FakeKinds}.
+ * all of them are listed in {@link FakeKinds}, whose documentation has the steps for adding one.
+ *
+ * <p>A kind builds any {@link Fake}: a server with an address, a client peer, a pair of FIFOs.
+ * Everything after the build (starting, injection by type and name, system properties, locks,
+ * transcripts, stopping) is the same for every kind.
  *
  * <p>Subclasses are stateless and thread-safe.
  *
@@ -16,15 +20,15 @@ import java.util.Objects;
  */
 public abstract class FakeKind<A extends Annotation> {
   private final Class<A> annotationType;
-  private final Class<? extends FakeServer> fakeType;
+  private final Class<? extends Fake> fakeType;
   private final String defaultName;
 
   /**
    * @param annotationType the repeatable annotation that declares this kind of fake
-   * @param fakeType the class of the fake it builds, for parameter injection by type
+   * @param fakeType the class of the fake it builds, named in messages about parameter types
    * @param defaultName the name of a fake whose annotation gives none
    */
-  protected FakeKind(Class<A> annotationType, Class<? extends FakeServer> fakeType, String defaultName) {
+  protected FakeKind(Class<A> annotationType, Class<? extends Fake> fakeType, String defaultName) {
     this.annotationType = Objects.requireNonNull(annotationType, "annotationType");
     this.fakeType = Objects.requireNonNull(fakeType, "fakeType");
     this.defaultName = Objects.requireNonNull(defaultName, "defaultName");
@@ -36,7 +40,7 @@ public abstract class FakeKind<A extends Annotation> {
   }
 
   /** The class of the fake this kind builds. */
-  public final Class<? extends FakeServer> fakeType() {
+  public final Class<? extends Fake> fakeType() {
     return fakeType;
   }
 
@@ -50,10 +54,15 @@ public abstract class FakeKind<A extends Annotation> {
    * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException if an attribute is
    *     invalid, naming the attribute and the declaration
    */
-  protected abstract FakeServer build(A annotation, Declaration declaration, Settings settings);
+  protected abstract Fake build(A annotation, Declaration declaration, Settings settings);
 
-  /** What a {@code systemProperty} is set to for a started fake of this kind. */
-  protected abstract String propertyValue(A annotation, FakeServer started);
+  /**
+   * What a {@code systemProperty} is set to for a started fake of this kind: its address as the
+   * program under test expects it, e.g. {@code 127.0.0.1:41234} or a socket path.
+   *
+   * @param started the fake {@link #build} returned, started
+   */
+  protected abstract String propertyValue(A annotation, Fake started);
 
   /** Reads the common attributes of {@code annotation}, which must be of this kind's type. */
   final Common commonOf(Annotation annotation) {
@@ -62,12 +71,12 @@ public abstract class FakeKind<A extends Annotation> {
   }
 
   /** Builds the fake of a declaration of this kind. */
-  final FakeServer buildFrom(Declaration declaration, Settings settings) {
+  final Fake buildFrom(Declaration declaration, Settings settings) {
     return build(annotationType.cast(declaration.annotation()), declaration, settings);
   }
 
   /** What the declaration's system property is set to, once its fake started. */
-  final String propertyValueOf(Declaration declaration, FakeServer started) {
+  final String propertyValueOf(Declaration declaration, Fake started) {
     return propertyValue(annotationType.cast(declaration.annotation()), started);
   }
 

@@ -1,6 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -8,16 +8,26 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The fakes that one extension context (a test class or a test) owns, and the system properties set
+ * The fakes that one extension context (a test class or a test) uses, and the system properties set
  * for them. Lives in that context's {@code ExtensionContext.Store}, so JUnit closes it when the
- * context ends even if no after-callback of ours ran; the extension normally stops it earlier, in
- * {@code afterEach}/{@code afterAll}, to collect evidence while the test is still open.
+ * context ends even if no after-callback of ours ran; the extension normally finishes it earlier,
+ * in {@code afterEach}/{@code afterAll}, to collect evidence while the test is still open.
+ *
+ * <p>Finishing has two steps, because a transcript needs the whole recording: {@link #stop()} stops
+ * the fakes (which verifies them) but keeps their recordings readable, spilled bytes included; the
+ * caller renders transcripts; {@link #closeFakes()} then closes them, which deletes spill files.
+ *
+ * <p>Most fakes belong to the set. The fake of a static {@code @Fake} field is shared through
+ * {@link SharedFakes}: the set holds a lease on it, and only the set that releases the last lease
+ * stops and closes it.
  *
  * <p>Thread-safe: tests running in parallel read the fakes of their shared class context.
  */
 final class FakeSet implements AutoCloseable {
-  private final List<ManagedFake> fakes = new CopyOnWriteArrayList<>();
+  private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Deque<PropertyRestore> restores = new ArrayDeque<>();
+  /** Guarded by this: fakes this set stopped and has yet to close, newest first. */
+  private final List<Member> toClose = new ArrayList<>();
   private boolean declarationsStarted;
   private boolean stopped;
 
@@ -30,17 +40,22 @@ final class FakeSet implements AutoCloseable {
     return true;
   }
 
-  /** Takes ownership of a started fake. */
+  /** Takes ownership of a started fake: the set stops and closes it. */
   void add(ManagedFake fake) {
-    fakes.add(fake);
+    members.add(new Member(fake, null));
+  }
+
+  /** Adds a shared fake this set holds a lease on: the set releases it, and closes it if last. */
+  void addShared(ManagedFake fake, SharedFakes.Lease lease) {
+    members.add(new Member(fake, lease));
   }
 
   List<ManagedFake> fakes() {
-    return List.copyOf(fakes);
+    return members.stream().map(Member::fake).toList();
   }
 
-  boolean owns(FakeServer server) {
-    return fakes.stream().anyMatch(f -> f.server() == server);
+  boolean holds(Fake fake) {
+    return members.stream().anyMatch(m -> m.fake().fake() == fake);
   }
 
   /** Sets a system property until {@link #stop()}, remembering its previous value. */
@@ -49,28 +64,37 @@ final class FakeSet implements AutoCloseable {
   }
 
   /**
-   * Stops every fake (newest first), which removes their files and verifies them, then restores the
-   * system properties. Idempotent: later calls do nothing and return nothing.
+   * Stops every fake of the set and every shared fake whose last lease it holds (newest first),
+   * which removes their files and verifies them, then restores the system properties. Recordings
+   * stay readable until {@link #closeFakes()}. Idempotent: later calls do nothing and return
+   * nothing.
    *
    * @return what went wrong, in order; empty if all is well
    */
   List<Throwable> stop() {
-    List<ManagedFake> stopping;
+    List<Member> stopping;
     List<PropertyRestore> restoring;
     synchronized (this) {
       if (stopped) {
         return List.of();
       }
       stopped = true;
-      stopping = new ArrayList<>(fakes);
+      stopping = new ArrayList<>(members);
       restoring = new ArrayList<>(restores);
       restores.clear();
     }
     List<Throwable> problems = new ArrayList<>();
     for (int i = stopping.size() - 1; i >= 0; i--) {
+      Member member = stopping.get(i);
+      if (member.lease() != null && !member.lease().release()) {
+        continue; // another class still uses the shared fake
+      }
+      synchronized (this) {
+        toClose.add(member);
+      }
       try {
-        stopping.get(i).server().stop();
-      } catch (RuntimeException | AssertionError e) {
+        member.fake().fake().stop();
+      } catch (RuntimeException | Error e) {
         problems.add(e);
       }
     }
@@ -81,14 +105,45 @@ final class FakeSet implements AutoCloseable {
     return problems;
   }
 
-  /** For the store: stops what the extension did not stop yet and reports problems to JUnit. */
+  /**
+   * Closes what {@link #stop()} stopped, which deletes spill files, and lets others start shared
+   * fakes again. Idempotent.
+   *
+   * @return what went wrong; empty if all is well
+   */
+  List<Throwable> closeFakes() {
+    List<Member> closing;
+    synchronized (this) {
+      closing = new ArrayList<>(toClose);
+      toClose.clear();
+    }
+    List<Throwable> problems = new ArrayList<>();
+    for (Member member : closing) {
+      try {
+        member.fake().fake().close();
+      } catch (RuntimeException | Error e) {
+        problems.add(e);
+      } finally {
+        if (member.lease() != null) {
+          member.lease().finished();
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** For the store: stops and closes what the extension did not yet, and reports problems to JUnit. */
   @Override
   public void close() {
-    List<Throwable> problems = stop();
+    List<Throwable> problems = new ArrayList<>(stop());
+    problems.addAll(closeFakes());
     if (!problems.isEmpty()) {
       Problems.rethrow(problems);
     }
   }
+
+  /** A fake of the set, with the lease it holds if the fake is shared. */
+  private record Member(ManagedFake fake, SharedFakes.Lease lease) {}
 
   private record PropertyRestore(String key, String previous) {
     void run() {

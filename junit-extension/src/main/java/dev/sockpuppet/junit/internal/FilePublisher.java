@@ -2,6 +2,7 @@ package dev.sockpuppet.junit.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -15,6 +16,9 @@ final class FilePublisher {
   private FilePublisher() {}
 
   static void publish(ExtensionContext context, String name, Path source) {
-    context.publishFile(name, MediaType.TEXT_PLAIN_UTF_8, target -> Files.copy(source, target));
+    // A rerun without "clean" finds the previous run's attachment in the same output directory;
+    // the newest transcript replaces it.
+    context.publishFile(
+        name, MediaType.TEXT_PLAIN_UTF_8, target -> Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING));
   }
 }

@@ -1,7 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
-import dev.sockpuppet.junit.Fake;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.Scope;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -29,11 +28,11 @@ public final class Lifecycle {
     startDeclared(classContext);
     FakeSet set = Contexts.ownSet(classContext);
     Class<?> testClass = classContext.getRequiredTestClass();
-    startFields(testClass, null, true, set, classContext);
+    startStaticFields(testClass, set, classContext);
     if (classContext.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD) == TestInstance.Lifecycle.PER_CLASS) {
       Optional<Object> instance = classContext.getTestInstance();
       if (instance.isPresent()) {
-        startFields(instance.get().getClass(), instance.get(), false, set, classContext);
+        startInstanceFields(instance.get(), set, classContext);
       }
     }
   }
@@ -47,14 +46,14 @@ public final class Lifecycle {
     startDeclared(testContext);
     FakeSet set = Contexts.ownSet(testContext);
     for (Object instance : testContext.getRequiredTestInstances().getAllInstances()) {
-      startFields(instance.getClass(), instance, false, set, testContext);
+      startInstanceFields(instance, set, testContext);
     }
   }
 
   /**
    * Starts the fakes that annotations declare for {@code context}, once; later calls do nothing.
-   * Parameter resolution calls this too, because JUnit may resolve constructor parameters before
-   * the before-callbacks run.
+   * Parameter resolution calls this too, because JUnit resolves constructor parameters before the
+   * before-callbacks run.
    */
   static void startDeclared(ExtensionContext context) {
     FakeSet set = Contexts.ownSet(context);
@@ -65,24 +64,27 @@ public final class Lifecycle {
     checkUnique(declarations, Contexts.visibleFakes(context), context);
     Settings settings = Contexts.settings(context);
     for (Declaration declaration : declarations) {
-      FakeServer server = declaration.build(settings);
+      Fake fake = declaration.build(settings);
       try {
-        server.start();
+        fake.start();
       } catch (RuntimeException e) {
         throw new ExtensionConfigurationException(declaration.origin() + " could not start: " + e.getMessage(), e);
       }
-      set.add(new ManagedFake(declaration.name(), server, declaration.origin(), true));
+      set.add(new ManagedFake(declaration.name(), fake, declaration.origin(), true));
       declaration.systemProperty()
-          .ifPresent(key -> set.setProperty(key, declaration.kind().propertyValueOf(declaration, server)));
+          .ifPresent(key -> set.setProperty(key, declaration.kind().propertyValueOf(declaration, fake)));
     }
   }
 
   private static List<Declaration> declarationsFor(ExtensionContext context) {
     List<Declaration> result = new ArrayList<>();
     if (Contexts.isClassContext(context)) {
-      for (Declaration declaration : FakeKinds.declaredOn(context.getRequiredTestClass())) {
-        if (declaration.scope() == Scope.PER_CLASS) {
-          result.add(declaration);
+      // A class template's invocations share the class's PER_CLASS fakes, like its @BeforeAll.
+      if (Contexts.startsClass(context)) {
+        for (Declaration declaration : FakeKinds.declaredOn(context.getRequiredTestClass())) {
+          if (declaration.scope() == Scope.PER_CLASS) {
+            result.add(declaration);
+          }
         }
       }
       return result;
@@ -137,40 +139,82 @@ public final class Lifecycle {
     }
   }
 
-  private static void startFields(Class<?> type, Object instance, boolean statics, FakeSet set, ExtensionContext context) {
-    List<Field> fields =
-        AnnotationSupport.findAnnotatedFields(type, Fake.class, field -> ModifierSupport.isStatic(field) == statics);
-    for (Field field : fields) {
-      String where = "field " + field.getDeclaringClass().getName() + "." + field.getName();
-      if (!FakeServer.class.isAssignableFrom(field.getType())) {
-        throw new ExtensionConfigurationException(
-            where + " is annotated with @Fake but its type " + field.getType().getName()
-                + " is not a fake; declare it as a TcpServer, UnixSocketServer or another FakeServer");
+  /**
+   * The static {@code @Fake} fields of {@code testClass} and its superclasses. Their fakes are
+   * shared by every class that uses them ({@link SharedFakes}): the first starts, the last stops.
+   */
+  private static void startStaticFields(Class<?> testClass, FakeSet set, ExtensionContext context) {
+    for (Field field : fakeFields(testClass, true)) {
+      String where = where(field);
+      Fake fake = read(field, null, where);
+      if (set.holds(fake)) {
+        continue; // two fields hold one fake
       }
-      Object value =
-          ReflectionSupport.tryToReadFieldValue(field, instance)
-              .getOrThrow(e -> new ExtensionConfigurationException("could not read " + where + ": " + e, e));
-      if (value == null) {
-        throw new ExtensionConfigurationException(
-            where + " is annotated with @Fake but is null; initialize it with the fake to manage, "
-                + "e.g. = TcpServer.create(), where it is declared");
-      }
-      FakeServer server = (FakeServer) value;
-      if (Contexts.visibleFakes(context).stream().anyMatch(f -> f.server() == server) || set.owns(server)) {
-        continue; // an outer context manages it (a static field, or a PER_CLASS instance)
-      }
+      SharedFakes.Lease lease;
       try {
-        server.start();
+        lease = SharedFakes.of(context).acquire(fake);
       } catch (RuntimeException e) {
         throw new ExtensionConfigurationException(
-            where + " holds " + server.name() + ", which could not start: " + e.getMessage()
-                + (server.isRunning() ? "" : ". A stopped fake cannot start again: create it where the field is "
-                    + "declared so each test instance gets a fresh one, or make the field static to share one"),
-            e);
+            where + " holds " + describe(fake) + ", which could not start: " + e.getMessage(), e);
       }
-      String name =
-          AnnotationSupport.findAnnotation(field, Fake.class).map(Fake::value).filter(v -> !v.isEmpty()).orElse(field.getName());
-      set.add(new ManagedFake(name, server, where, false));
+      set.addShared(new ManagedFake(name(field), fake, where, false), lease);
     }
+  }
+
+  /** The instance {@code @Fake} fields of {@code instance}, unless an outer context manages their fakes. */
+  private static void startInstanceFields(Object instance, FakeSet set, ExtensionContext context) {
+    for (Field field : fakeFields(instance.getClass(), false)) {
+      String where = where(field);
+      Fake fake = read(field, instance, where);
+      if (set.holds(fake) || Contexts.visibleFakes(context).stream().anyMatch(f -> f.fake() == fake)) {
+        continue; // an outer context manages it (a PER_CLASS instance's field), or two fields hold one fake
+      }
+      try {
+        fake.start();
+      } catch (RuntimeException e) {
+        throw new ExtensionConfigurationException(
+            where + " holds " + describe(fake) + ", which could not start: " + e.getMessage(), e);
+      }
+      set.add(new ManagedFake(name(field), fake, where, false));
+    }
+  }
+
+  private static List<Field> fakeFields(Class<?> type, boolean statics) {
+    return AnnotationSupport.findAnnotatedFields(
+        type, dev.sockpuppet.junit.Fake.class, field -> ModifierSupport.isStatic(field) == statics);
+  }
+
+  private static Fake read(Field field, Object instance, String where) {
+    if (!Fake.class.isAssignableFrom(field.getType())) {
+      throw new ExtensionConfigurationException(
+          where + " is annotated with @Fake but its type " + field.getType().getName()
+              + " is not a fake; declare it as " + FakeKinds.typeNames());
+    }
+    Object value =
+        ReflectionSupport.tryToReadFieldValue(field, instance)
+            .getOrThrow(e -> new ExtensionConfigurationException("could not read " + where + ": " + e, e));
+    if (value == null) {
+      throw new ExtensionConfigurationException(
+          where + " is annotated with @Fake but is null; initialize it with the fake to manage, "
+              + "e.g. = TcpServer.create(), where it is declared");
+    }
+    return (Fake) value;
+  }
+
+  private static String where(Field field) {
+    return "field " + field.getDeclaringClass().getName() + "." + field.getName();
+  }
+
+  /** The name given in {@code @Fake("…")}, else the field's. */
+  private static String name(Field field) {
+    return AnnotationSupport.findAnnotation(field, dev.sockpuppet.junit.Fake.class)
+        .map(dev.sockpuppet.junit.Fake::value)
+        .filter(v -> !v.isEmpty())
+        .orElse(field.getName());
+  }
+
+  /** E.g. {@code TcpServer 'shared'}. */
+  private static String describe(Fake fake) {
+    return fake.getClass().getSimpleName() + " '" + fake.name() + "'";
   }
 }

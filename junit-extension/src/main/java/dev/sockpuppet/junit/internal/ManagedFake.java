@@ -1,18 +1,18 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 
 /**
  * A started fake the extension looks after.
  *
  * @param name its name for injection and transcript files
- * @param server the fake
+ * @param fake the fake
  * @param origin the annotation or field it came from, for messages
  * @param injectable whether parameters may receive it (annotation-declared fakes yes, field fakes no)
  */
-record ManagedFake(String name, FakeServer server, String origin, boolean injectable) {
+record ManagedFake(String name, Fake fake, String origin, boolean injectable) {
   /** E.g. {@code 'api' (TcpServer, @WithTcpServer 'api' on class FooTest)}. */
   String describe() {
-    return "'" + name + "' (" + server.getClass().getSimpleName() + ", " + origin + ")";
+    return "'" + name + "' (" + fake.getClass().getSimpleName() + ", " + origin + ")";
   }
 }

@@ -1,7 +1,8 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
-import dev.sockpuppet.junit.Fake;
+import dev.sockpuppet.Fake;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Parameter;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 /**
- * Injects declared fakes into parameters: by type, or by the name in {@code @Fake("name")}.
+ * Injects declared fakes into parameters of any fake type ({@link Fake} or a subtype): by type, or
+ * by the name in {@code @Fake("name")}.
  *
  * <p>Candidates are the annotation-declared fakes of the context and of every context around it
  * (the test's own, its class's {@code PER_CLASS} ones, enclosing classes' ones). Field fakes are not
@@ -22,8 +24,8 @@ public final class Parameters {
 
   /** A parameter of a fake type, or one marked {@code @Fake} (so a wrong type gets a clear error). */
   public static boolean supports(ParameterContext parameterContext) {
-    return FakeServer.class.isAssignableFrom(parameterContext.getParameter().getType())
-        || parameterContext.isAnnotated(Fake.class);
+    return Fake.class.isAssignableFrom(parameterContext.getParameter().getType())
+        || parameterContext.isAnnotated(dev.sockpuppet.junit.Fake.class);
   }
 
   /**
@@ -32,51 +34,81 @@ public final class Parameters {
    * @throws ParameterResolutionException when the type is not a fake, no fake fits, several do, or
    *     none has the asked-for name; the message lists the fakes available
    */
-  public static FakeServer resolve(ParameterContext parameterContext, ExtensionContext context) {
+  public static Fake resolve(ParameterContext parameterContext, ExtensionContext context) {
     Parameter parameter = parameterContext.getParameter();
     Class<?> type = parameter.getType();
     // Parameter names need javac -parameters, so the message names the index, which always exists.
     String which = "parameter " + parameterContext.getIndex() + " (" + type.getSimpleName()
         + (parameter.isNamePresent() ? " " + parameter.getName() : "") + ") of "
-        + parameterContext.getDeclaringExecutable().getName() + "(…)";
-    if (!FakeServer.class.isAssignableFrom(type)) {
+        + executable(parameterContext.getDeclaringExecutable());
+    if (!Fake.class.isAssignableFrom(type)) {
       throw new ParameterResolutionException(
-          which + " is annotated with @Fake but " + type.getName()
-              + " is not a fake; declare it as TcpServer, UnixSocketServer, StreamServer or FakeServer");
+          which + " is annotated with @Fake but " + type.getName() + " is not a fake; declare it as "
+              + FakeKinds.typeNames());
     }
-    // Constructor parameters can be resolved before beforeAll/beforeEach ran; start fakes now then.
+    // Constructor parameters are resolved before beforeAll/beforeEach ran; start fakes now then.
     Lifecycle.startDeclared(context);
     List<ManagedFake> available = Contexts.visibleFakes(context).stream().filter(ManagedFake::injectable).toList();
     Optional<String> name =
-        parameterContext.findAnnotation(Fake.class).map(Fake::value).filter(v -> !v.isEmpty());
-    List<ManagedFake> fitting = available.stream().filter(f -> type.isInstance(f.server())).toList();
+        parameterContext.findAnnotation(dev.sockpuppet.junit.Fake.class)
+            .map(dev.sockpuppet.junit.Fake::value)
+            .filter(v -> !v.isEmpty());
+    List<ManagedFake> fitting = available.stream().filter(f -> type.isInstance(f.fake())).toList();
     if (name.isPresent()) {
       List<ManagedFake> named = available.stream().filter(f -> f.name().equals(name.get())).toList();
-      List<ManagedFake> both = named.stream().filter(f -> type.isInstance(f.server())).toList();
+      List<ManagedFake> both = named.stream().filter(f -> type.isInstance(f.fake())).toList();
       if (both.size() == 1) {
-        return both.get(0).server();
+        return both.get(0).fake();
       }
       if (named.isEmpty()) {
         throw new ParameterResolutionException(
-            which + " asks for the fake named '" + name.get() + "', but there is none; available: " + list(available));
+            which + " asks for the fake named '" + name.get() + "', but there is none; available: " + list(available)
+                + classLevelHint(context));
       }
       throw new ParameterResolutionException(
           which + " asks for the fake named '" + name.get() + "', but it is a "
-              + named.get(0).server().getClass().getSimpleName() + ", not a " + type.getSimpleName()
+              + named.get(0).fake().getClass().getSimpleName() + ", not a " + type.getSimpleName()
               + "; available: " + list(available));
     }
     if (fitting.size() == 1) {
-      return fitting.get(0).server();
+      return fitting.get(0).fake();
     }
     if (fitting.isEmpty()) {
+      String hint = classLevelHint(context);
       throw new ParameterResolutionException(
-          which + " wants a " + type.getSimpleName() + ", but no such fake is declared for this test; available: "
-              + list(available) + ". Declare one with an annotation such as @WithTcpServer or @WithUnixSocketServer "
-              + "on the test method or class");
+          which + " wants a " + type.getSimpleName() + ", but no such fake is declared for this "
+              + (hint.isEmpty() ? "test" : "class") + "; available: " + list(available)
+              + (hint.isEmpty()
+                  ? ". Declare one with " + FakeKinds.annotationsFor(type) + " on the test method or class"
+                  : hint));
     }
     throw new ParameterResolutionException(
         which + " is ambiguous: " + fitting.size() + " fakes are " + type.getSimpleName() + "s: " + list(fitting)
             + "; choose one with @Fake(\"name\")");
+  }
+
+  /**
+   * For code that runs once per class, which sees only the class's fakes: a note saying so, since
+   * a per-test fake that the test methods see is what the user most likely expected. Empty for a
+   * test.
+   */
+  private static String classLevelHint(ExtensionContext context) {
+    if (context.getTestMethod().isPresent()) {
+      return "";
+    }
+    return ". Code that runs once for the class (@BeforeAll and @AfterAll methods, a constructor under "
+        + "@TestInstance(Lifecycle.PER_CLASS)) sees only fakes declared with scope = PER_CLASS: declare the fake "
+        + "with that scope, or take it as a parameter of the test method";
+  }
+
+  /** {@code pings(…)}, {@code constructor ClientTest(…)} or {@code constructor ClientTest$Inner(…)}. */
+  private static String executable(Executable executable) {
+    if (executable instanceof Constructor<?> constructor) {
+      // From the binary name: getSimpleName() needs the enclosing class, which may be unreachable.
+      String name = constructor.getDeclaringClass().getName();
+      return "constructor " + name.substring(name.lastIndexOf('.') + 1) + "(…)";
+    }
+    return executable.getName() + "(…)";
   }
 
   private static String list(List<ManagedFake> fakes) {

@@ -1,6 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.WithTcpServer;
 import dev.sockpuppet.stream.TcpServer;
 
@@ -16,7 +16,7 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
   }
 
   @Override
-  protected FakeServer build(WithTcpServer annotation, Declaration declaration, Settings settings) {
+  protected Fake build(WithTcpServer annotation, Declaration declaration, Settings settings) {
     String origin = declaration.origin();
     TcpServer server = TcpServer.create();
     Configure.attribute(origin, "name", () -> server.withName(declaration.name()));
@@ -24,14 +24,14 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
     if (annotation.memoryLimit() >= 0) {
       server.withMemoryLimit(annotation.memoryLimit());
     }
-    Behaviours.responder(
-            annotation.responder(), annotation.reply(), annotation.replyAndClose(), annotation.lines(), origin)
-        .ifPresent(server::withResponder);
+    Behaviours.configure(
+        origin, annotation.responder(), annotation.handler(), annotation.reply(), annotation.replyAndClose(),
+        annotation.lines(), server::withResponder, server::withHandler);
     return server;
   }
 
   @Override
-  protected String propertyValue(WithTcpServer annotation, FakeServer started) {
+  protected String propertyValue(WithTcpServer annotation, Fake started) {
     return ((TcpServer) started).hostAndPort();
   }
 }

@@ -1,6 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
-import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.WithUnixSocketServer;
 import dev.sockpuppet.stream.UnixSocketServer;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
   }
 
   @Override
-  protected FakeServer build(WithUnixSocketServer annotation, Declaration declaration, Settings settings) {
+  protected Fake build(WithUnixSocketServer annotation, Declaration declaration, Settings settings) {
     String origin = declaration.origin();
     UnixSocketServer server = UnixSocketServer.create();
     Configure.attribute(origin, "name", () -> server.withName(declaration.name()));
@@ -42,14 +42,14 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
     if (annotation.memoryLimit() >= 0) {
       server.withMemoryLimit(annotation.memoryLimit());
     }
-    Behaviours.responder(
-            annotation.responder(), annotation.reply(), annotation.replyAndClose(), annotation.lines(), origin)
-        .ifPresent(server::withResponder);
+    Behaviours.configure(
+        origin, annotation.responder(), annotation.handler(), annotation.reply(), annotation.replyAndClose(),
+        annotation.lines(), server::withResponder, server::withHandler);
     return server;
   }
 
   @Override
-  protected String propertyValue(WithUnixSocketServer annotation, FakeServer started) {
+  protected String propertyValue(WithUnixSocketServer annotation, Fake started) {
     // An abstract socket has no path; "@name" is how ss, systemd and socat users write it.
     return annotation.abstractName().isEmpty()
         ? ((UnixSocketServer) started).path().toString()

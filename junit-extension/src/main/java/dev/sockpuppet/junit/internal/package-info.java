@@ -9,8 +9,9 @@
  * <p>Adding a fake kind (say {@code @WithUdpServer}) takes: the annotation in the public package,
  * carrying {@code @ExtendWith(SockpuppetExtension.class)} and {@code @ResourceLock(providers =
  * SystemPropertyLocks.class)} like the existing ones; one {@link dev.sockpuppet.junit.internal.FakeKind}
- * subclass that turns the annotation into an unstarted fake; and one line in {@link
- * dev.sockpuppet.junit.internal.FakeKinds}. Lifecycle, injection, system properties, locks and
- * transcripts then work for it unchanged.
+ * subclass that turns the annotation into an unstarted fake (any {@link dev.sockpuppet.Fake}: a
+ * server, a client peer, a FIFO pair); and one line in {@link dev.sockpuppet.junit.internal.FakeKinds},
+ * whose documentation lists the steps in detail. Lifecycle, injection, system properties, locks
+ * and transcripts then work for it unchanged.
  */
 package dev.sockpuppet.junit.internal;
