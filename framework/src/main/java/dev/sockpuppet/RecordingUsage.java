@@ -9,6 +9,6 @@ import java.util.Optional;
  * @param memoryLimit the configured in-memory limit in bytes
  * @param bytesInMemory bytes held in memory, counting a small fixed overhead per chunk
  * @param bytesSpilled bytes written to the spill file
- * @param spillFile the spill file, if the recording ever went past its limit; deleted on stop
+ * @param spillFile the spill file, if the recording ever went past its limit; deleted by the fake's close()
  */
 public record RecordingUsage(long memoryLimit, long bytesInMemory, long bytesSpilled, Optional<Path> spillFile) {}

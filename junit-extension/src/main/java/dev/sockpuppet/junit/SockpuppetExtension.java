@@ -1,5 +1,6 @@
 package dev.sockpuppet.junit;
 
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.internal.Evidence;
 import dev.sockpuppet.junit.internal.Lifecycle;
 import dev.sockpuppet.junit.internal.Parameters;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * The JUnit Jupiter extension behind {@link WithTcpServer}, {@link WithUnixSocketServer} and {@link
- * Fake}. Those annotations register it, so tests never name it; {@code
+ * ManagedFake}. Those annotations register it, so tests never name it; {@code
  * @ExtendWith(SockpuppetExtension.class)} is harmless but unnecessary.
  *
  * <pre>{@code
@@ -27,12 +28,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p><b>Lifecycle.</b> Class-scoped fakes and static {@code @Fake} fields start before {@code
+ * <p><b>Lifecycle.</b> Class-scoped fakes and static {@code @ManagedFake} fields start before {@code
  * @BeforeAll} methods and stop after {@code @AfterAll} methods; per-test fakes and instance {@code
- * @Fake} fields start before {@code @BeforeEach} methods (before the test instance is constructed,
+ * @ManagedFake} fields start before {@code @BeforeEach} methods (before the test instance is constructed,
  * when its constructor asks for one) and stop after {@code @AfterEach} methods. A static field used
  * by several test classes (declared in a shared base class) is started by the first class that
- * uses it and stopped by the last; see {@link Fake}. Everything lives in JUnit's {@code
+ * uses it and stopped by the last; see {@link ManagedFake}. Everything lives in JUnit's {@code
  * ExtensionContext.Store}, so it is stopped and closed even when a callback fails. Stopping a fake
  * removes its socket files (also when the test failed) and verifies it: a handler error, a line no
  * rule matched or a thread that would not stop fails the test with the fake's {@code
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p><b>Injection.</b> A parameter of a test method, a lifecycle method or the test class's
  * constructor whose type is {@link dev.sockpuppet.Fake} or a subtype ({@code FakeServer}, {@code
  * StreamServer}, {@code TcpServer}, {@code UnixSocketServer}) receives the declared fake of that
- * type; {@link Fake @Fake("name")} picks one by name. Code that runs once per class ({@code
+ * type; {@link ManagedFake @ManagedFake("name")} picks one by name. Code that runs once per class ({@code
  * @BeforeAll}, {@code @AfterAll}, a constructor under {@code @TestInstance(Lifecycle.PER_CLASS)})
  * sees only {@code scope = PER_CLASS} fakes.
  *
@@ -118,7 +119,7 @@ public final class SockpuppetExtension
   }
 
   @Override
-  public dev.sockpuppet.Fake resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  public Fake resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
     return Parameters.resolve(parameterContext, extensionContext);
   }
 }

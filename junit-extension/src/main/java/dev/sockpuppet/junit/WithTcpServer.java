@@ -38,7 +38,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code
  * TcpServer}, {@code StreamServer}, {@code FakeServer} or {@code dev.sockpuppet.Fake} receives
- * it; qualify the parameter with {@link Fake @Fake("name")} when a test has several fakes of that
+ * it; qualify the parameter with {@link ManagedFake @ManagedFake("name")} when a test has several fakes of that
  * type. A constructor gets the same fake as the test's methods; under {@code
  * @TestInstance(Lifecycle.PER_CLASS)} (one instance for the class) only a {@code Scope.PER_CLASS}
  * fake can be injected into it.
@@ -58,7 +58,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 public @interface WithTcpServer {
   /**
    * The server's name in messages, transcripts and thread names, and the name a parameter asks for
-   * with {@link Fake @Fake("name")}. Default {@code "tcp"}.
+   * with {@link ManagedFake @ManagedFake("name")}. Default {@code "tcp"}.
    */
   String name() default "";
 

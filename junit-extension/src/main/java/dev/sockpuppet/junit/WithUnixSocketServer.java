@@ -20,7 +20,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * @WithUnixSocketServer(name = "daemon", responder = ResponderType.ECHO, systemProperty = "app.socket")
  * class ClientTest {
  *   @Test
- *   void talks(@Fake("daemon") UnixSocketServer daemon) {
+ *   void talks(@ManagedFake("daemon") UnixSocketServer daemon) {
  *     new Client(Path.of(System.getProperty("app.socket"))).send("status\n");
  *     daemon.awaitReceivedLine("status");
  *   }
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *
  * <p><b>Injection:</b> a test, lifecycle method or constructor parameter of type {@code
  * UnixSocketServer}, {@code StreamServer}, {@code FakeServer} or {@code dev.sockpuppet.Fake} receives
- * it; qualify the parameter with {@link Fake @Fake("name")} when a test has several fakes of that
+ * it; qualify the parameter with {@link ManagedFake @ManagedFake("name")} when a test has several fakes of that
  * type. A constructor gets the same fake as the test's methods; under {@code
  * @TestInstance(Lifecycle.PER_CLASS)} (one instance for the class) only a {@code Scope.PER_CLASS}
  * fake can be injected into it.
@@ -65,7 +65,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 public @interface WithUnixSocketServer {
   /**
    * The server's name in messages, transcripts, thread names and the default socket file name, and
-   * the name a parameter asks for with {@link Fake @Fake("name")}. Default {@code "unix"}.
+   * the name a parameter asks for with {@link ManagedFake @ManagedFake("name")}. Default {@code "unix"}.
    */
   String name() default "";
 

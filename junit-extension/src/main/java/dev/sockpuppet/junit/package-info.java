@@ -7,12 +7,12 @@
  * @WithUnixSocketServer(name = "daemon", responder = ResponderType.ECHO)
  * class ClientTest {
  *   @Test
- *   void works(@Fake("api") TcpServer api, UnixSocketServer daemon) { … }
+ *   void works(@ManagedFake("api") TcpServer api, UnixSocketServer daemon) { … }
  * }
  * }</pre>
  *
  * <p>Start at {@link dev.sockpuppet.junit.WithTcpServer}, {@link
- * dev.sockpuppet.junit.WithUnixSocketServer} and {@link dev.sockpuppet.junit.Fake}; {@link
+ * dev.sockpuppet.junit.WithUnixSocketServer} and {@link dev.sockpuppet.junit.ManagedFake}; {@link
  * dev.sockpuppet.junit.SockpuppetExtension} documents the lifecycle, the evidence kept on failure
  * and the configuration parameters.
  */

@@ -170,10 +170,10 @@ class FieldTest {
     assertEquals(Set.of("nullField()", "notAFake()", "perClassOnMethod()", "sameNameTwice()", "badLineRule()", "twoBehaviours()", "badTimeout()"), kit.tests().keySet());
     Map<String, String> expected =
         Map.of(
-            "nullField()", "field " + outer + "$NullField.missing is annotated with @Fake but is null; initialize it "
+            "nullField()", "field " + outer + "$NullField.missing is annotated with @ManagedFake but is null; initialize it "
                 + "with the fake to manage, e.g. = TcpServer.create(), where it is declared",
-            "notAFake()", "field " + outer + "$WrongType.notAFake is annotated with @Fake but its type java.lang.String "
-                + "is not a fake; declare it as TcpServer, UnixSocketServer, StreamServer, FakeServer or dev.sockpuppet.Fake",
+            "notAFake()", "field " + outer + "$WrongType.notAFake is annotated with @ManagedFake but its type java.lang.String "
+                + "is not a fake; declare it as TcpServer, UnixSocketServer, StreamServer, FakeServer or Fake",
             "perClassOnMethod()", "@WithTcpServer 'tcp' on method " + outer + "$OnMethods.perClassOnMethod() has scope = "
                 + "PER_CLASS, which only an annotation on a class can have; move it to the class or remove the scope",
             "sameNameTwice()", "two fakes of sameNameTwice() are named 'tcp': @WithTcpServer 'tcp' on method " + outer
@@ -195,9 +195,9 @@ class FieldTest {
   @Fixture
   @WithTcpServer(name = "declared")
   static class PerMethod {
-    @Fake static final TcpServer shared = TcpServer.create().withName("shared");
-    @Fake final UnixSocketServer perTest = UnixSocketServer.create().withName("per-test");
-    @Fake("renamed") final TcpServer other = TcpServer.create();
+    @ManagedFake static final TcpServer shared = TcpServer.create().withName("shared");
+    @ManagedFake final UnixSocketServer perTest = UnixSocketServer.create().withName("per-test");
+    @ManagedFake("renamed") final TcpServer other = TcpServer.create();
 
     @BeforeAll
     static void sharedIsRunningBeforeAll() {
@@ -205,13 +205,13 @@ class FieldTest {
     }
 
     @Test
-    void first(@Fake("declared") TcpServer declared, TestReporter reporter) {
+    void first(@ManagedFake("declared") TcpServer declared, TestReporter reporter) {
       report(declared, reporter);
       reporter.publishEntry("renamedName", "renamed");
     }
 
     @Test
-    void second(@Fake("declared") TcpServer declared, TestReporter reporter) {
+    void second(@ManagedFake("declared") TcpServer declared, TestReporter reporter) {
       report(declared, reporter);
     }
 
@@ -228,10 +228,10 @@ class FieldTest {
 
     @Nested
     class Inner {
-      @Fake final TcpServer inner = TcpServer.create().withName("inner");
+      @ManagedFake final TcpServer inner = TcpServer.create().withName("inner");
 
       @Test
-      void nested(@Fake("declared") TcpServer declared, TestReporter reporter) {
+      void nested(@ManagedFake("declared") TcpServer declared, TestReporter reporter) {
         assertTrue(inner.isRunning());
         report(declared, reporter);
       }
@@ -244,10 +244,10 @@ class FieldTest {
   @WithTcpServer(name = "class-wide", scope = Scope.PER_CLASS)
   @WithUnixSocketServer(name = "each")
   static class PerClass {
-    @Fake final TcpServer instanceField = TcpServer.create().withName("instance-field");
+    @ManagedFake final TcpServer instanceField = TcpServer.create().withName("instance-field");
     private final TcpServer fromConstructor;
 
-    PerClass(@Fake("class-wide") TcpServer classWide) {
+    PerClass(@ManagedFake("class-wide") TcpServer classWide) {
       this.fromConstructor = classWide;
     }
 
@@ -284,7 +284,7 @@ class FieldTest {
     private SharedBase() {}
 
     abstract static class Base {
-      @Fake static final TcpServer shared = TcpServer.create().withName("shared");
+      @ManagedFake static final TcpServer shared = TcpServer.create().withName("shared");
 
       void use(String text, TestReporter reporter) {
         assertTrue(shared.isRunning());
@@ -323,7 +323,7 @@ class FieldTest {
     private SharedUnderParallel() {}
 
     abstract static class Base {
-      @Fake static final TcpServer shared = TcpServer.create().withName("shared");
+      @ManagedFake static final TcpServer shared = TcpServer.create().withName("shared");
     }
 
     @Fixture
@@ -365,7 +365,7 @@ class FieldTest {
 
   @Fixture
   static class StaticField {
-    @Fake static final TcpServer shared = TcpServer.create().withName("shared");
+    @ManagedFake static final TcpServer shared = TcpServer.create().withName("shared");
 
     @Test
     void usesTheStaticFake() {
@@ -392,7 +392,7 @@ class FieldTest {
   static class Misconfigured {
     @Nested
     class NullField {
-      @Fake TcpServer missing;
+      @ManagedFake TcpServer missing;
 
       @Test
       void nullField() {}
@@ -400,7 +400,7 @@ class FieldTest {
 
     @Nested
     class WrongType {
-      @Fake String notAFake = "x";
+      @ManagedFake String notAFake = "x";
 
       @Test
       void notAFake() {}

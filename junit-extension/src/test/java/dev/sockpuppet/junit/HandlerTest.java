@@ -12,7 +12,6 @@ import dev.sockpuppet.stream.UnixSocketServer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,7 +52,7 @@ class HandlerTest {
                 + "class, which needs an instance of " + HANDLERS + " to be created; declare it static",
             "noConstructorWithoutParameters()", "@WithUnixSocketServer 'unix' " + on + "noConstructorWithoutParameters() "
                 + "has handler = " + handlers + "NeedsArgument, which has no constructor without parameters; add one "
-                + "(it may be private), or build the fake yourself and hold it in a @Fake field",
+                + "(it may be private), or build the fake yourself and hold it in a @ManagedFake field",
             "constructorThrows()", "@WithTcpServer 'tcp' " + on + "constructorThrows() has handler = " + handlers
                 + "Throws, whose constructor threw java.lang.IllegalStateException: no configuration; fix the "
                 + "constructor so that it can create a handler",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.FakeServer;
 import dev.sockpuppet.junit.TestKit.Mode;
 import dev.sockpuppet.stream.StreamServer;
@@ -121,18 +122,18 @@ class InjectionTest {
     assertInstanceOf(ParameterResolutionException.class, stream);
     assertEquals(
         "parameter 0 (StreamServer) of streamServer(…) is ambiguous: 2 fakes are StreamServers: " + available
-            + "; choose one with @Fake(\"name\")",
+            + "; choose one with @ManagedFake(\"name\")",
         stream.getMessage());
     Throwable fakeServer = kit.failure("fakeServer(FakeServer)");
     assertInstanceOf(ParameterResolutionException.class, fakeServer);
     assertEquals(
         "parameter 0 (FakeServer) of fakeServer(…) is ambiguous: 2 fakes are FakeServers: " + available
-            + "; choose one with @Fake(\"name\")",
+            + "; choose one with @ManagedFake(\"name\")",
         fakeServer.getMessage());
     Throwable fake = kit.failure("fake(Fake)");
     assertInstanceOf(ParameterResolutionException.class, fake);
     assertEquals(
-        "parameter 0 (Fake) of fake(…) is ambiguous: 2 fakes are Fakes: " + available + "; choose one with @Fake(\"name\")",
+        "parameter 0 (Fake) of fake(…) is ambiguous: 2 fakes are Fakes: " + available + "; choose one with @ManagedFake(\"name\")",
         fake.getMessage());
     assertEquals(5, kit.tests().size());
   }
@@ -152,7 +153,7 @@ class InjectionTest {
     assertInstanceOf(ParameterResolutionException.class, ambiguous);
     assertEquals(
         "parameter 0 (TcpServer) of ambiguous(…) is ambiguous: 2 fakes are TcpServers: " + available
-            + "; choose one with @Fake(\"name\")",
+            + "; choose one with @ManagedFake(\"name\")",
         ambiguous.getMessage());
     Throwable wrongType = kit.failure("wrongType(UnixSocketServer)");
     assertEquals(
@@ -162,8 +163,8 @@ class InjectionTest {
     Throwable notAFake = kit.failure("notAFake(String)");
     assertInstanceOf(ParameterResolutionException.class, notAFake);
     assertEquals(
-        "parameter 0 (String) of notAFake(…) is annotated with @Fake but java.lang.String is not a fake; "
-            + "declare it as TcpServer, UnixSocketServer, StreamServer, FakeServer or dev.sockpuppet.Fake",
+        "parameter 0 (String) of notAFake(…) is annotated with @ManagedFake but java.lang.String is not a fake; "
+            + "declare it as TcpServer, UnixSocketServer, StreamServer, FakeServer or Fake",
         notAFake.getMessage());
     assertEquals(6, kit.tests().size());
   }
@@ -206,14 +207,14 @@ class InjectionTest {
     void fakeServer(FakeServer any) {}
 
     @Test
-    void fake(dev.sockpuppet.Fake any) {}
+    void fake(Fake any) {}
   }
 
   @Fixture
   @WithTcpServer(name = "api", replyAndClose = "OK")
   static class RootType {
     @Test
-    void asFake(dev.sockpuppet.Fake fake) {
+    void asFake(Fake fake) {
       TcpServer tcp = assertInstanceOf(TcpServer.class, fake);
       assertEquals("api", fake.name());
       assertEquals("OK", Clients.exchangeTcp(tcp.address(), "hello"));
@@ -221,7 +222,7 @@ class InjectionTest {
     }
 
     @Test
-    void byName(@Fake("api") dev.sockpuppet.Fake fake, FakeServer server) {
+    void byName(@ManagedFake("api") Fake fake, FakeServer server) {
       assertSame(fake, server);
       assertTrue(fake.isRunning());
     }
@@ -277,12 +278,12 @@ class InjectionTest {
     private TcpServer fromBeforeEach;
 
     @BeforeEach
-    void remember(@Fake("b") TcpServer b) {
+    void remember(@ManagedFake("b") TcpServer b) {
       fromBeforeEach = b;
     }
 
     @Test
-    void byName(@Fake("a") TcpServer a, @Fake("b") TcpServer b) {
+    void byName(@ManagedFake("a") TcpServer a, @ManagedFake("b") TcpServer b) {
       assertEquals("A", Clients.exchangeTcp(a.address(), "to a"));
       assertEquals("B", Clients.exchangeTcp(b.address(), "to b"));
       assertNotEquals(a.port(), b.port());
@@ -295,16 +296,16 @@ class InjectionTest {
     }
 
     @Test
-    void unknownName(@Fake("c") TcpServer c) {}
+    void unknownName(@ManagedFake("c") TcpServer c) {}
 
     @Test
     void ambiguous(TcpServer any) {}
 
     @Test
-    void wrongType(@Fake("a") UnixSocketServer a) {}
+    void wrongType(@ManagedFake("a") UnixSocketServer a) {}
 
     @Test
-    void notAFake(@Fake("a") String a) {}
+    void notAFake(@ManagedFake("a") String a) {}
   }
 
   /** What a user might write: one annotation for the daemon their program talks to. */
@@ -323,7 +324,7 @@ class InjectionTest {
   @WithDaemon
   static class MetaAnnotated {
     @Test
-    void composed(@Fake("daemon") UnixSocketServer daemon, @Fake("api") TcpServer api, TestReporter reporter) {
+    void composed(@ManagedFake("daemon") UnixSocketServer daemon, @ManagedFake("api") TcpServer api, TestReporter reporter) {
       Clients.sendUnix(daemon.path(), "PING\n");
       daemon.awaitReceivedLine("PING");
       assertEquals("OK", Clients.exchangeTcp(api.address(), "GET"));
@@ -332,7 +333,7 @@ class InjectionTest {
 
     @Test
     @WithOneMore
-    void onMethodToo(@Fake("on-method") TcpServer extra, TestReporter reporter) {
+    void onMethodToo(@ManagedFake("on-method") TcpServer extra, TestReporter reporter) {
       reporter.publishEntry("name", extra.name());
     }
   }

@@ -89,8 +89,8 @@ class ParameterizedClassTest {
   @WithUnixSocketServer
   @WithTcpServer(name = "class-wide", scope = Scope.PER_CLASS)
   static class PerMethodLifecycle {
-    @Fake static final TcpServer shared = TcpServer.create().withName("static");
-    @Fake final UnixSocketServer field = UnixSocketServer.create().withName("field");
+    @ManagedFake static final TcpServer shared = TcpServer.create().withName("static");
+    @ManagedFake final UnixSocketServer field = UnixSocketServer.create().withName("field");
     private final int value;
     private final UnixSocketServer fromConstructor;
 
@@ -142,7 +142,7 @@ class ParameterizedClassTest {
   static class PerClassLifecycle {
     // JUnit injects arguments of a PER_CLASS @ParameterizedClass into fields, not the constructor.
     @Parameter int value;
-    @Fake final TcpServer field = TcpServer.create().withName("field");
+    @ManagedFake final TcpServer field = TcpServer.create().withName("field");
     private final TcpServer fromConstructor;
 
     PerClassLifecycle(TcpServer classWide) {

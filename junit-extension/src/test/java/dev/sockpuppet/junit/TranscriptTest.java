@@ -253,7 +253,7 @@ class TranscriptTest {
   static class Evidence {
     @Test
     @WithUnixSocketServer(name = "daemon")
-    void fails(TcpServer api, @Fake("daemon") UnixSocketServer daemon, TestReporter reporter) {
+    void fails(TcpServer api, @ManagedFake("daemon") UnixSocketServer daemon, TestReporter reporter) {
       assertEquals("PONG\n", Clients.exchangeTcp(api.address(), "PING\n"));
       Clients.sendUnix(daemon.path(), "status\n");
       daemon.awaitReceivedLine("status");

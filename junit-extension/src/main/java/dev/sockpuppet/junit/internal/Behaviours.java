@@ -96,7 +96,7 @@ final class Behaviours {
     } catch (NoSuchMethodException e) {
       throw new ExtensionConfigurationException(
           what + ", which has no constructor without parameters; add one (it may be private), or build the "
-              + "fake yourself and hold it in a @Fake field",
+              + "fake yourself and hold it in a @ManagedFake field",
           e);
     }
     try {

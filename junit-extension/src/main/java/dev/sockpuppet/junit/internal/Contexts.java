@@ -7,8 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Where the extension keeps things in JUnit's stores, and how it reads the tree of contexts. Each
@@ -57,11 +57,11 @@ final class Contexts {
    * The fakes of {@code context} and of every context around it, innermost first, each once (a
    * shared static fake is held by every class context that uses it).
    */
-  static List<ManagedFake> visibleFakes(ExtensionContext context) {
-    Map<Fake, ManagedFake> visible = new IdentityHashMap<>();
-    List<ManagedFake> ordered = new ArrayList<>();
+  static List<TrackedFake> visibleFakes(ExtensionContext context) {
+    Map<Fake, TrackedFake> visible = new IdentityHashMap<>();
+    List<TrackedFake> ordered = new ArrayList<>();
     for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-      for (ManagedFake fake : existingSet(c).map(FakeSet::fakes).orElse(List.of())) {
+      for (TrackedFake fake : existingSet(c).map(FakeSet::fakes).orElse(List.of())) {
         if (visible.putIfAbsent(fake.fake(), fake) == null) {
           ordered.add(fake);
         }

@@ -40,7 +40,7 @@ public final class Evidence {
     finish(classContext, Contexts.existingSet(classContext).map(FakeSet::fakes).orElse(List.of()));
   }
 
-  private static void finish(ExtensionContext context, List<ManagedFake> shown) {
+  private static void finish(ExtensionContext context, List<TrackedFake> shown) {
     Optional<FakeSet> own = Contexts.existingSet(context);
     List<Throwable> problems = new ArrayList<>(own.map(FakeSet::stop).orElse(List.of()));
     try {
@@ -56,7 +56,7 @@ public final class Evidence {
   }
 
   /** Renders, writes, publishes and attaches the transcripts of {@code shown}, as the settings say. */
-  private static void keep(ExtensionContext context, List<ManagedFake> shown, List<Throwable> problems) {
+  private static void keep(ExtensionContext context, List<TrackedFake> shown, List<Throwable> problems) {
     if (shown.isEmpty()) {
       return;
     }
@@ -66,7 +66,7 @@ public final class Evidence {
     Path directory = directory(settings.directory(), context);
     Throwable carrier = failure != null ? failure : problems.isEmpty() ? null : problems.get(0);
     Set<String> fileNames = new HashSet<>();
-    for (ManagedFake fake : shown) {
+    for (TrackedFake fake : shown) {
       String fileName = uniqueFileName(fake.name(), fileNames);
       boolean writes = settings.transcripts().writes(failed);
       if (!writes && carrier == null) {

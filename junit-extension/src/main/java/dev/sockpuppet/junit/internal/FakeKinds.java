@@ -70,7 +70,7 @@ public final class FakeKinds {
   /**
    * The types a fake can be declared as, for messages: the kinds' own classes, then the supertypes
    * they share, most specific first, e.g. {@code TcpServer, UnixSocketServer, StreamServer,
-   * FakeServer or dev.sockpuppet.Fake}.
+   * FakeServer or Fake}.
    */
   static String typeNames() {
     Set<Class<?>> supertypes = new LinkedHashSet<>();
@@ -85,8 +85,7 @@ public final class FakeKinds {
             .toList();
     List<String> names = new ArrayList<>();
     own.forEach(t -> names.add(t.getSimpleName()));
-    // The root type in full: its simple name is also the name of the @Fake annotation.
-    shared.forEach(t -> names.add(t == Fake.class ? t.getName() : t.getSimpleName()));
+    shared.forEach(t -> names.add(t.getSimpleName()));
     return or(names);
   }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the fakes (which verifies them) but keeps their recordings readable, spilled bytes included; the
  * caller renders transcripts; {@link #closeFakes()} then closes them, which deletes spill files.
  *
- * <p>Most fakes belong to the set. The fake of a static {@code @Fake} field is shared through
+ * <p>Most fakes belong to the set. The fake of a static {@code @ManagedFake} field is shared through
  * {@link SharedFakes}: the set holds a lease on it, and only the set that releases the last lease
  * stops and closes it.
  *
@@ -41,16 +41,16 @@ final class FakeSet implements AutoCloseable {
   }
 
   /** Takes ownership of a started fake: the set stops and closes it. */
-  void add(ManagedFake fake) {
+  void add(TrackedFake fake) {
     members.add(new Member(fake, null));
   }
 
   /** Adds a shared fake this set holds a lease on: the set releases it, and closes it if last. */
-  void addShared(ManagedFake fake, SharedFakes.Lease lease) {
+  void addShared(TrackedFake fake, SharedFakes.Lease lease) {
     members.add(new Member(fake, lease));
   }
 
-  List<ManagedFake> fakes() {
+  List<TrackedFake> fakes() {
     return members.stream().map(Member::fake).toList();
   }
 
@@ -143,7 +143,7 @@ final class FakeSet implements AutoCloseable {
   }
 
   /** A fake of the set, with the lease it holds if the fake is shared. */
-  private record Member(ManagedFake fake, SharedFakes.Lease lease) {}
+  private record Member(TrackedFake fake, SharedFakes.Lease lease) {}
 
   private record PropertyRestore(String key, String previous) {
     void run() {

@@ -1,6 +1,7 @@
 package dev.sockpuppet.junit.internal;
 
 import dev.sockpuppet.Fake;
+import dev.sockpuppet.junit.ManagedFake;
 import dev.sockpuppet.junit.Scope;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -16,13 +17,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ModifierSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
 
-/** Starts fakes when a class or test begins: from annotations, and from {@code @Fake} fields. */
+/** Starts fakes when a class or test begins: from annotations, and from {@code @ManagedFake} fields. */
 public final class Lifecycle {
   private Lifecycle() {}
 
   /**
-   * Before {@code @BeforeAll}: the class's {@code PER_CLASS} fakes, its static {@code @Fake} fields,
-   * and under {@code Lifecycle.PER_CLASS} its instance {@code @Fake} fields.
+   * Before {@code @BeforeAll}: the class's {@code PER_CLASS} fakes, its static {@code @ManagedFake} fields,
+   * and under {@code Lifecycle.PER_CLASS} its instance {@code @ManagedFake} fields.
    */
   public static void beforeAll(ExtensionContext classContext) {
     startDeclared(classContext);
@@ -39,7 +40,7 @@ public final class Lifecycle {
 
   /**
    * Before {@code @BeforeEach}: the test's {@code PER_TEST} fakes (declared on the method, its class
-   * and enclosing classes) and the instance {@code @Fake} fields of the test instance and its
+   * and enclosing classes) and the instance {@code @ManagedFake} fields of the test instance and its
    * enclosing instances that no class context manages.
    */
   public static void beforeEach(ExtensionContext testContext) {
@@ -70,7 +71,7 @@ public final class Lifecycle {
       } catch (RuntimeException e) {
         throw new ExtensionConfigurationException(declaration.origin() + " could not start: " + e.getMessage(), e);
       }
-      set.add(new ManagedFake(declaration.name(), fake, declaration.origin(), true));
+      set.add(new TrackedFake(declaration.name(), fake, declaration.origin(), true));
       declaration.systemProperty()
           .ifPresent(key -> set.setProperty(key, declaration.kind().propertyValueOf(declaration, fake)));
     }
@@ -112,10 +113,10 @@ public final class Lifecycle {
     return result;
   }
 
-  private static void checkUnique(List<Declaration> declarations, List<ManagedFake> visible, ExtensionContext context) {
+  private static void checkUnique(List<Declaration> declarations, List<TrackedFake> visible, ExtensionContext context) {
     Map<String, String> names = new HashMap<>();
     Map<String, String> properties = new HashMap<>();
-    for (ManagedFake fake : visible) {
+    for (TrackedFake fake : visible) {
       if (fake.injectable()) {
         names.put(fake.name(), fake.origin());
       }
@@ -140,7 +141,7 @@ public final class Lifecycle {
   }
 
   /**
-   * The static {@code @Fake} fields of {@code testClass} and its superclasses. Their fakes are
+   * The static {@code @ManagedFake} fields of {@code testClass} and its superclasses. Their fakes are
    * shared by every class that uses them ({@link SharedFakes}): the first starts, the last stops.
    */
   private static void startStaticFields(Class<?> testClass, FakeSet set, ExtensionContext context) {
@@ -157,11 +158,11 @@ public final class Lifecycle {
         throw new ExtensionConfigurationException(
             where + " holds " + describe(fake) + ", which could not start: " + e.getMessage(), e);
       }
-      set.addShared(new ManagedFake(name(field), fake, where, false), lease);
+      set.addShared(new TrackedFake(name(field), fake, where, false), lease);
     }
   }
 
-  /** The instance {@code @Fake} fields of {@code instance}, unless an outer context manages their fakes. */
+  /** The instance {@code @ManagedFake} fields of {@code instance}, unless an outer context manages their fakes. */
   private static void startInstanceFields(Object instance, FakeSet set, ExtensionContext context) {
     for (Field field : fakeFields(instance.getClass(), false)) {
       String where = where(field);
@@ -175,19 +176,19 @@ public final class Lifecycle {
         throw new ExtensionConfigurationException(
             where + " holds " + describe(fake) + ", which could not start: " + e.getMessage(), e);
       }
-      set.add(new ManagedFake(name(field), fake, where, false));
+      set.add(new TrackedFake(name(field), fake, where, false));
     }
   }
 
   private static List<Field> fakeFields(Class<?> type, boolean statics) {
     return AnnotationSupport.findAnnotatedFields(
-        type, dev.sockpuppet.junit.Fake.class, field -> ModifierSupport.isStatic(field) == statics);
+        type, ManagedFake.class, field -> ModifierSupport.isStatic(field) == statics);
   }
 
   private static Fake read(Field field, Object instance, String where) {
     if (!Fake.class.isAssignableFrom(field.getType())) {
       throw new ExtensionConfigurationException(
-          where + " is annotated with @Fake but its type " + field.getType().getName()
+          where + " is annotated with @ManagedFake but its type " + field.getType().getName()
               + " is not a fake; declare it as " + FakeKinds.typeNames());
     }
     Object value =
@@ -195,7 +196,7 @@ public final class Lifecycle {
             .getOrThrow(e -> new ExtensionConfigurationException("could not read " + where + ": " + e, e));
     if (value == null) {
       throw new ExtensionConfigurationException(
-          where + " is annotated with @Fake but is null; initialize it with the fake to manage, "
+          where + " is annotated with @ManagedFake but is null; initialize it with the fake to manage, "
               + "e.g. = TcpServer.create(), where it is declared");
     }
     return (Fake) value;
@@ -205,10 +206,10 @@ public final class Lifecycle {
     return "field " + field.getDeclaringClass().getName() + "." + field.getName();
   }
 
-  /** The name given in {@code @Fake("…")}, else the field's. */
+  /** The name given in {@code @ManagedFake("…")}, else the field's. */
   private static String name(Field field) {
-    return AnnotationSupport.findAnnotation(field, dev.sockpuppet.junit.Fake.class)
-        .map(dev.sockpuppet.junit.Fake::value)
+    return AnnotationSupport.findAnnotation(field, ManagedFake.class)
+        .map(ManagedFake::value)
         .filter(v -> !v.isEmpty())
         .orElse(field.getName());
   }

@@ -1,6 +1,7 @@
 package dev.sockpuppet.junit.internal;
 
 import dev.sockpuppet.Fake;
+import dev.sockpuppet.junit.ManagedFake;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Parameter;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 /**
  * Injects declared fakes into parameters of any fake type ({@link Fake} or a subtype): by type, or
- * by the name in {@code @Fake("name")}.
+ * by the name in {@code @ManagedFake("name")}.
  *
  * <p>Candidates are the annotation-declared fakes of the context and of every context around it
  * (the test's own, its class's {@code PER_CLASS} ones, enclosing classes' ones). Field fakes are not
@@ -22,10 +23,10 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 public final class Parameters {
   private Parameters() {}
 
-  /** A parameter of a fake type, or one marked {@code @Fake} (so a wrong type gets a clear error). */
+  /** A parameter of a fake type, or one marked {@code @ManagedFake} (so a wrong type gets a clear error). */
   public static boolean supports(ParameterContext parameterContext) {
     return Fake.class.isAssignableFrom(parameterContext.getParameter().getType())
-        || parameterContext.isAnnotated(dev.sockpuppet.junit.Fake.class);
+        || parameterContext.isAnnotated(ManagedFake.class);
   }
 
   /**
@@ -43,20 +44,20 @@ public final class Parameters {
         + executable(parameterContext.getDeclaringExecutable());
     if (!Fake.class.isAssignableFrom(type)) {
       throw new ParameterResolutionException(
-          which + " is annotated with @Fake but " + type.getName() + " is not a fake; declare it as "
+          which + " is annotated with @ManagedFake but " + type.getName() + " is not a fake; declare it as "
               + FakeKinds.typeNames());
     }
     // Constructor parameters are resolved before beforeAll/beforeEach ran; start fakes now then.
     Lifecycle.startDeclared(context);
-    List<ManagedFake> available = Contexts.visibleFakes(context).stream().filter(ManagedFake::injectable).toList();
+    List<TrackedFake> available = Contexts.visibleFakes(context).stream().filter(TrackedFake::injectable).toList();
     Optional<String> name =
-        parameterContext.findAnnotation(dev.sockpuppet.junit.Fake.class)
-            .map(dev.sockpuppet.junit.Fake::value)
+        parameterContext.findAnnotation(ManagedFake.class)
+            .map(ManagedFake::value)
             .filter(v -> !v.isEmpty());
-    List<ManagedFake> fitting = available.stream().filter(f -> type.isInstance(f.fake())).toList();
+    List<TrackedFake> fitting = available.stream().filter(f -> type.isInstance(f.fake())).toList();
     if (name.isPresent()) {
-      List<ManagedFake> named = available.stream().filter(f -> f.name().equals(name.get())).toList();
-      List<ManagedFake> both = named.stream().filter(f -> type.isInstance(f.fake())).toList();
+      List<TrackedFake> named = available.stream().filter(f -> f.name().equals(name.get())).toList();
+      List<TrackedFake> both = named.stream().filter(f -> type.isInstance(f.fake())).toList();
       if (both.size() == 1) {
         return both.get(0).fake();
       }
@@ -84,7 +85,7 @@ public final class Parameters {
     }
     throw new ParameterResolutionException(
         which + " is ambiguous: " + fitting.size() + " fakes are " + type.getSimpleName() + "s: " + list(fitting)
-            + "; choose one with @Fake(\"name\")");
+            + "; choose one with @ManagedFake(\"name\")");
   }
 
   /**
@@ -111,10 +112,10 @@ public final class Parameters {
     return executable.getName() + "(…)";
   }
 
-  private static String list(List<ManagedFake> fakes) {
+  private static String list(List<TrackedFake> fakes) {
     if (fakes.isEmpty()) {
       return "none";
     }
-    return fakes.stream().map(ManagedFake::describe).collect(Collectors.joining(", "));
+    return fakes.stream().map(TrackedFake::describe).collect(Collectors.joining(", "));
   }
 }

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The fakes of static {@code @Fake} fields, counted by the test classes that use them, for one
+ * The fakes of static {@code @ManagedFake} fields, counted by the test classes that use them, for one
  * engine run.
  *
  * <p>A static field belongs to a class, but more than one test class may use it: every subclass of

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * class ClientTest {
- *   @Fake static final TcpServer shared = TcpServer.create().withResponder(Responder.echo());
- *   @Fake final UnixSocketServer daemon = UnixSocketServer.create().withHandler(myHandler);
+ *   @ManagedFake static final TcpServer shared = TcpServer.create().withResponder(Responder.echo());
+ *   @ManagedFake final UnixSocketServer daemon = UnixSocketServer.create().withHandler(myHandler);
  * }
  * }</pre>
  *
@@ -45,12 +45,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the field): the field is {@code null}, its type is not a {@link dev.sockpuppet.Fake}, or its fake
  * could not start (the message gives the reason, e.g. a fixed port in use).
  *
- * <p><b>Parameters</b>: {@code @Fake("daemon") UnixSocketServer daemon} receives the fake named
- * {@code daemon} declared by {@link WithUnixSocketServer @WithUnixSocketServer(name = "daemon")}
- * (or another {@code @With…} annotation) on the method, its class or an enclosing class. Without
- * {@code @Fake}, or with an empty value, a parameter is matched by its type alone: the fake's own
- * class ({@code TcpServer}, {@code UnixSocketServer}) or a supertype ({@code StreamServer}, {@code
- * FakeServer}, {@code dev.sockpuppet.Fake}). If several fakes fit, or none has the name, a {@link
+ * <p><b>Parameters</b>: {@code @ManagedFake("daemon") UnixSocketServer daemon} receives the fake
+ * named {@code daemon} declared by {@link WithUnixSocketServer @WithUnixSocketServer(name =
+ * "daemon")} (or another {@code @With…} annotation) on the method, its class or an enclosing class.
+ * Without {@code @ManagedFake}, or with an empty value, a parameter is matched by its type alone:
+ * the fake's own class ({@code TcpServer}, {@code UnixSocketServer}) or a supertype ({@code
+ * StreamServer}, {@code FakeServer}, {@code Fake}). If several fakes fit, or none has the name, a {@link
  * org.junit.jupiter.api.extension.ParameterResolutionException} lists the available names.
  * Parameter names are not used, so compiling with {@code -parameters} is not needed.
  */
@@ -58,7 +58,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})
 @ExtendWith(SockpuppetExtension.class)
-public @interface Fake {
+public @interface ManagedFake {
   /**
    * On a parameter, the name of the fake to inject (empty: match by type). On a field, the name
    * used for the fake's transcript file (empty: the field's name).

@@ -10,7 +10,7 @@ import dev.sockpuppet.Fake;
  * @param origin the annotation or field it came from, for messages
  * @param injectable whether parameters may receive it (annotation-declared fakes yes, field fakes no)
  */
-record ManagedFake(String name, Fake fake, String origin, boolean injectable) {
+record TrackedFake(String name, Fake fake, String origin, boolean injectable) {
   /** E.g. {@code 'api' (TcpServer, @WithTcpServer 'api' on class FooTest)}. */
   String describe() {
     return "'" + name + "' (" + fake.getClass().getSimpleName() + ", " + origin + ")";
