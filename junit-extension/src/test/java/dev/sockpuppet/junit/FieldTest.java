@@ -221,9 +221,17 @@ class FieldTest {
       perTest.awaitReceived("hi");
       reporter.publishEntry(
           Map.of(
-              "shared", String.valueOf(shared.port()),
+              "shared", identity(shared),
               "perTest", perTest.path().toString(),
-              "declared", String.valueOf(declared.port())));
+              "declared", identity(declared)));
+    }
+
+    /**
+     * Which fake this is: its port alone would not tell, since a port a stopped fake let go may be
+     * the next one's, and with tests in parallel often is.
+     */
+    static String identity(TcpServer server) {
+      return server.port() + "/" + System.identityHashCode(server);
     }
 
     @Nested

@@ -13,6 +13,12 @@ import java.util.logging.Logger;
  * test sees debug records too.
  */
 final class LogCapture extends Handler implements AutoCloseable {
+  /**
+   * The resource lock of tests that capture: a capture sets the level of the "dev.sockpuppet"
+   * logger and restores it, which two captures at a time would undo for each other.
+   */
+  static final String LOGGING = "dev.sockpuppet.test.logging";
+
   private final List<LogRecord> records = new ArrayList<>();
   // A strong reference: java.util.logging forgets loggers nobody holds, and their levels with them.
   private final Logger sockpuppet = Logger.getLogger("dev.sockpuppet");
@@ -35,6 +41,11 @@ final class LogCapture extends Handler implements AutoCloseable {
 
   synchronized List<LogRecord> all() {
     return List.copyOf(records);
+  }
+
+  /** Records whose message contains {@code text}. */
+  List<LogRecord> mentioning(String text) {
+    return all().stream().filter(r -> r.getMessage() != null && r.getMessage().contains(text)).toList();
   }
 
   /** Records above {@code level}. */

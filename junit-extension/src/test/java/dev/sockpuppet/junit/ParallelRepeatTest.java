@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Every fixture again, under JUnit's parallel execution in concurrent mode, several times: the
- * outcomes must be exactly the same as when run one test at a time.
+ * outcomes must be exactly the same as when run one test at a time. Isolated, because it ends by
+ * checking that no Sockpuppet thread is left, which tests running alongside would make false.
  */
+@Isolated("checks that no Sockpuppet thread is left, and sets system properties")
 class ParallelRepeatTest {
   @RepeatedTest(5)
   void everyFixtureGivesTheSameOutcomeUnderParallelExecution() throws IOException, ReflectiveOperationException {

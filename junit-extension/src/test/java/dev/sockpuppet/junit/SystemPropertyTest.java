@@ -14,11 +14,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.platform.engine.TestExecutionResult.Status;
 
 /** {@code systemProperty}: set to the fake's address while it lives, restored afterwards. */
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
 class SystemPropertyTest {
   static final String SOCKET = "sockpuppet.test.socket";
   static final String API = "sockpuppet.test.api";

@@ -3,13 +3,17 @@ package dev.sockpuppet.internal.recording;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.lang.ref.Cleaner;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The temporary file (owner-only) a recording writes to once its in-memory limit is reached.
@@ -26,33 +30,35 @@ import java.nio.file.StandardOpenOption;
  *
  * <p><b>Lifetime.</b> {@link #seal()} (the fake stopped) closes the append channel; the file stays
  * readable. {@link #delete()} (the fake closed) closes everything and deletes the file; reads then
- * fail with a message saying why. If neither happens, the file is deleted once the recording is
- * unreachable, and at the latest when the JVM exits.
+ * fail with a message saying why. If neither happens (a fake stopped and never closed), the file
+ * is deleted once nothing refers to its recording any more: the next spill file to be created looks
+ * for such files first (the way {@code WeakHashMap} expunges stale entries, so no thread is needed),
+ * and the JVM's exit deletes whatever is left.
  */
 public final class SpillFile {
-  private static final Cleaner CLEANER =
-      Cleaner.create(task -> {
-        Thread thread = new Thread(task, "sockpuppet-spill-cleaner");
-        thread.setDaemon(true);
-        return thread;
-      });
+  /** Spill files nobody can reach any more arrive here, for the next {@link #create} to delete. */
+  private static final ReferenceQueue<SpillFile> UNREACHABLE = new ReferenceQueue<>();
+  /** Keeps the phantom references themselves reachable until their file is gone. */
+  private static final Set<Reclaim> PENDING = ConcurrentHashMap.newKeySet();
   /** How often an append reopens the file after interrupts before it gives up. */
   private static final int ATTEMPTS = 50;
 
   private final String owner;
   private final Storage storage;
-  private final Cleaner.Cleanable cleanable;
+  private final Reclaim reclaim;
   /** Bytes appended so far; appends are serialised on this object. */
   private long size;
 
   private SpillFile(String owner, Storage storage) {
     this.owner = owner;
     this.storage = storage;
-    this.cleanable = CLEANER.register(this, storage);
+    this.reclaim = new Reclaim(this, storage);
+    PENDING.add(reclaim);
   }
 
   /** A fresh, empty, owner-only temporary file for the recording of {@code owner}. */
   public static SpillFile create(String owner) throws IOException {
+    deleteUnreachable();
     Path path = Files.createTempFile("sockpuppet-spill-", ".bin");
     path.toFile().deleteOnExit();
     return new SpillFile(owner, new Storage(path));
@@ -106,7 +112,28 @@ public final class SpillFile {
 
   /** Deletes the file; later reads fail with a message that says why. Idempotent. */
   public void delete() {
-    cleanable.clean();
+    storage.run();
+    reclaim.clear();
+    PENDING.remove(reclaim);
+  }
+
+  /** Deletes the files of spill files that became unreachable without being deleted. */
+  static void deleteUnreachable() {
+    for (Reference<? extends SpillFile> gone; (gone = UNREACHABLE.poll()) != null; ) {
+      Reclaim reclaim = (Reclaim) gone;
+      reclaim.storage.run();
+      PENDING.remove(reclaim);
+    }
+  }
+
+  /** Learns when a spill file became unreachable; holds what is needed to delete its file. */
+  private static final class Reclaim extends PhantomReference<SpillFile> {
+    private final Storage storage;
+
+    Reclaim(SpillFile file, Storage storage) {
+      super(file, UNREACHABLE);
+      this.storage = storage;
+    }
   }
 
   @Override
@@ -114,7 +141,7 @@ public final class SpillFile {
     return storage.path.toString();
   }
 
-  /** The file and its descriptors; also the cleaner's action, so it must not refer to the SpillFile. */
+  /** The file and its descriptors; outlives its SpillFile, so it must not refer to it. */
   private static final class Storage implements Runnable {
     private final Path path;
     /** For appends; null until needed, and after seal() or an interrupt closed it. */
@@ -170,7 +197,7 @@ public final class SpillFile {
       channel = null;
     }
 
-    /** Deletes the file: from {@link SpillFile#delete()}, or by the cleaner once unreachable. */
+    /** Deletes the file: from {@link SpillFile#delete()}, or once the SpillFile is unreachable. */
     @Override
     public synchronized void run() {
       deleted = true;
