@@ -287,11 +287,6 @@ public final class ConnectionIo implements LiveConnection {
     }
   }
 
-  /** Releases the transport whatever state the recording is in. */
-  void closeTransport() {
-    transport.close();
-  }
-
   /** Measures how much of {@code unread} a read takes, or -1 if it must wait for more. */
   @FunctionalInterface
   private interface Extent {

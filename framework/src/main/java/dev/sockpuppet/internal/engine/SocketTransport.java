@@ -6,7 +6,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -325,10 +324,5 @@ public final class SocketTransport implements Transport {
     } catch (IOException e) {
       System.getLogger(SocketTransport.class.getName()).log(System.Logger.Level.DEBUG, "closing " + closeable, e);
     }
-  }
-
-  /** Whether a closed transport's blocked operation is why {@code e} was thrown. */
-  static boolean closedByFake(IOException e) {
-    return e instanceof ClosedChannelException;
   }
 }

@@ -65,11 +65,6 @@ public final class TrafficRecord implements Traffic {
     }
   }
 
-  /** The connections so far, as their records. */
-  public synchronized List<ConnectionRecord> records() {
-    return List.copyOf(connections);
-  }
-
   /** How much of the recording is in memory and how much in its spill file. */
   public RecordingUsage usage() {
     return new RecordingUsage(
