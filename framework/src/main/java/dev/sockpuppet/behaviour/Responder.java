@@ -46,6 +46,11 @@ public final class Responder {
           public boolean isSink(Responder responder) {
             return responder == SINK;
           }
+
+          @Override
+          public Responder responder(String description, IntFunction<Reaction> reactions) {
+            return new Responder(description, reactions);
+          }
         });
   }
 

@@ -5,6 +5,7 @@ import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.internal.engine.Reaction;
 import dev.sockpuppet.internal.recording.Segment;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * How the engine reaches what public types keep to themselves. {@link Bytes} and {@link Responder}
@@ -35,6 +36,12 @@ public final class Access {
 
     /** Whether {@code responder} only records, so that no reaction needs to run at all. */
     boolean isSink(Responder responder);
+
+    /**
+     * A responder made elsewhere in the library (the HTTP responder, say) from a fresh reaction per
+     * connection index.
+     */
+    Responder responder(String description, IntFunction<Reaction> reactions);
   }
 
   private static volatile BytesAccess bytes;

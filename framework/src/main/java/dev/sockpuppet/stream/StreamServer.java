@@ -9,6 +9,7 @@ import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.engine.Behaviour;
 import dev.sockpuppet.internal.engine.FakeCore;
 import dev.sockpuppet.internal.engine.StreamEngine;
 import dev.sockpuppet.internal.engine.Threads;
@@ -77,6 +78,11 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     this.responder = Responder.sink();
   }
 
+  private Behaviour behaviour() {
+    Handler configured = handler;
+    return configured != null ? Behaviour.of(configured) : Behaviour.of(responder);
+  }
+
   // ---- lifecycle ----
 
   @Override
@@ -101,7 +107,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
             throw e;
           }
           StreamEngine engine =
-              new StreamEngine(Threads.prefix(name()), channel, run, timeout(), responder, handler, channelSetup());
+              new StreamEngine(Threads.prefix(name()), channel, run, timeout(), behaviour(), channelSetup());
           engine.start();
           return () -> {
             engine.stop();

@@ -1,10 +1,6 @@
 package dev.sockpuppet.internal.engine;
 
 import dev.sockpuppet.PeerCredentials;
-import dev.sockpuppet.behaviour.Handler;
-import dev.sockpuppet.behaviour.Responder;
-import dev.sockpuppet.internal.Access;
-import dev.sockpuppet.internal.engine.SocketTransport.Mode;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import dev.sockpuppet.internal.recording.TrafficRecord;
 import java.io.IOException;
@@ -17,8 +13,7 @@ import java.util.List;
 /**
  * The running part of a listening stream fake (TCP or Unix-domain): an {@link Acceptor}, and for
  * each accepted connection a {@link SocketTransport} played by a {@link ConnectionRunner} on a
- * thread of its own. A canned responder's connection reads in blocking mode; a handler's waits with
- * bounds through a selector.
+ * thread of its own, as the {@link Behaviour} says (which also picks the transport's mode).
  *
  * <p>{@link #stop()} stays bounded however the program or a handler behaves: closing a transport
  * wakes the thread blocked on it, handler threads are interrupted, and whatever does not end within
@@ -36,8 +31,7 @@ public final class StreamEngine implements FakeCore.Running {
   private final TrafficRecord traffic;
   private final Problems problems;
   private final Duration timeout;
-  private final Responder responder;
-  private final Handler handler;
+  private final Behaviour behaviour;
   private final ChannelSetup setup;
   private final Acceptor acceptor;
 
@@ -50,16 +44,14 @@ public final class StreamEngine implements FakeCore.Running {
       ServerSocketChannel serverChannel,
       FakeCore.Run run,
       Duration timeout,
-      Responder responder,
-      Handler handler,
+      Behaviour behaviour,
       ChannelSetup setup) {
     this.threadPrefix = threadPrefix;
     this.serverChannel = serverChannel;
     this.traffic = run.traffic();
     this.problems = run.problems();
     this.timeout = timeout;
-    this.responder = responder;
-    this.handler = handler;
+    this.behaviour = behaviour;
     this.setup = setup;
     this.acceptor = new ThreadAcceptor(threadPrefix + "-accept");
   }
@@ -82,7 +74,7 @@ public final class StreamEngine implements FakeCore.Running {
 
   private void register(SocketChannel channel) throws IOException {
     PeerCredentials credentials = setup.setUp(channel);
-    Transport transport = SocketTransport.open(channel, handler == null ? Mode.BLOCKING : Mode.SELECTING);
+    Transport transport = SocketTransport.open(channel, behaviour.mode());
     synchronized (lock) {
       if (stopping) {
         transport.close();
@@ -90,16 +82,7 @@ public final class StreamEngine implements FakeCore.Running {
       }
       ConnectionRecord record = traffic.openConnection(transport.localAddress(), transport.remoteAddress(), credentials);
       ConnectionIo io = new ConnectionIo(record, transport, traffic.recorder(), problems, timeout);
-      ConnectionRunner runner;
-      if (handler != null) {
-        runner = ConnectionRunner.handling(io, handler, problems, () -> stopping);
-      } else {
-        Access.ResponderAccess responders = Access.responders();
-        runner =
-            ConnectionRunner.reacting(
-                io, responders.isSink(responder) ? null : responders.reaction(responder, record.index()), problems,
-                () -> stopping);
-      }
+      ConnectionRunner runner = behaviour.runner(io, problems, () -> stopping);
       try {
         workers.add(new Worker(runner, Threads.start(threadPrefix + "-conn-" + record.index(), runner)));
       } catch (Throwable e) {
@@ -136,6 +119,7 @@ public final class StreamEngine implements FakeCore.Running {
       joiner.join(worker.thread);
     }
     joiner.reportStuck(problems);
+    behaviour.stopped(problems);
   }
 
   private record Worker(ConnectionRunner runner, Thread thread) {}

@@ -1,0 +1,62 @@
+package dev.sockpuppet.internal.engine;
+
+import dev.sockpuppet.behaviour.Handler;
+import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.Access;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a fake does with each of its connections, whoever opened it: a canned {@link Responder}, a
+ * {@link Handler}, or a script. An engine asks it how to wait on a connection and for the runner
+ * that plays it, so a new kind of behaviour needs no change to any engine.
+ */
+public interface Behaviour {
+  /**
+   * How connections played by this behaviour wait: {@link SocketTransport.Mode#BLOCKING} when the
+   * runner only ever reads without a time limit (canned responders), {@link
+   * SocketTransport.Mode#SELECTING} when it needs bounded reads (handlers, scripts).
+   */
+  SocketTransport.Mode mode();
+
+  /** The runner that plays {@code io}, the connection at {@code io.index()}. */
+  ConnectionRunner runner(ConnectionIo io, Problems problems, BooleanSupplier stopping);
+
+  /**
+   * Called once when the engine stopped and every connection ended, to report what the behaviour
+   * expected and did not see (a script that never got its connection).
+   */
+  default void stopped(Problems problems) {}
+
+  /** A canned responder's behaviour. */
+  static Behaviour of(Responder responder) {
+    Access.ResponderAccess responders = Access.responders();
+    boolean sink = responders.isSink(responder);
+    return new Behaviour() {
+      @Override
+      public SocketTransport.Mode mode() {
+        return SocketTransport.Mode.BLOCKING;
+      }
+
+      @Override
+      public ConnectionRunner runner(ConnectionIo io, Problems problems, BooleanSupplier stopping) {
+        Reaction reaction = sink ? null : responders.reaction(responder, io.index());
+        return ConnectionRunner.reacting(io, reaction, problems, stopping);
+      }
+    };
+  }
+
+  /** A handler's behaviour. */
+  static Behaviour of(Handler handler) {
+    return new Behaviour() {
+      @Override
+      public SocketTransport.Mode mode() {
+        return SocketTransport.Mode.SELECTING;
+      }
+
+      @Override
+      public ConnectionRunner runner(ConnectionIo io, Problems problems, BooleanSupplier stopping) {
+        return ConnectionRunner.handling(io, handler, problems, stopping);
+      }
+    };
+  }
+}
