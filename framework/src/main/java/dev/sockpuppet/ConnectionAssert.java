@@ -4,6 +4,7 @@ import dev.sockpuppet.ConnectionEvent.Side;
 import dev.sockpuppet.internal.Checks;
 import dev.sockpuppet.internal.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -102,6 +103,44 @@ public final class ConnectionAssert {
     List<String> expected = List.of(lines);
     return check("to have sent the lines " + expected,
         () -> Checks.lines(subject(), Direction.SENT, expected, connection.sent()));
+  }
+
+  /**
+   * What was received, cut by {@code framing}, is exactly these frames' payloads, with nothing
+   * left over.
+   */
+  public ConnectionAssert receivedFrames(Framing framing, Bytes... payloads) {
+    return frames(Direction.RECEIVED, framing, List.of(payloads));
+  }
+
+  /** {@link #receivedFrames(Framing, Bytes...)} with the UTF-8 encodings of {@code payloads}. */
+  public ConnectionAssert receivedFrames(Framing framing, String... payloads) {
+    return frames(Direction.RECEIVED, framing, utf8(payloads));
+  }
+
+  /** What was sent, cut by {@code framing}, is exactly these frames' payloads. */
+  public ConnectionAssert sentFrames(Framing framing, Bytes... payloads) {
+    return frames(Direction.SENT, framing, List.of(payloads));
+  }
+
+  /** {@link #sentFrames(Framing, Bytes...)} with the UTF-8 encodings of {@code payloads}. */
+  public ConnectionAssert sentFrames(Framing framing, String... payloads) {
+    return frames(Direction.SENT, framing, utf8(payloads));
+  }
+
+  private ConnectionAssert frames(Direction direction, Framing framing, List<Bytes> payloads) {
+    Objects.requireNonNull(framing, "framing");
+    return check("to have " + direction.verb() + " the frames " + payloads,
+        () -> Checks.frames(subject(), direction, framing, payloads,
+            direction == Direction.RECEIVED ? connection.received() : connection.sent()));
+  }
+
+  private static List<Bytes> utf8(String... texts) {
+    List<Bytes> all = new ArrayList<>();
+    for (String text : texts) {
+      all.add(Bytes.of(Objects.requireNonNull(text, "a payload is null")));
+    }
+    return all;
   }
 
   /** The whole received text matches {@code regex}. */

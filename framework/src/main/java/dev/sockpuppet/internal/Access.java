@@ -2,8 +2,10 @@ package dev.sockpuppet.internal;
 
 import dev.sockpuppet.Bytes;
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.engine.Reaction;
 import dev.sockpuppet.internal.recording.Segment;
+import dev.sockpuppet.internal.script.Step;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -44,7 +46,14 @@ public final class Access {
     Responder responder(String description, IntFunction<Reaction> reactions);
   }
 
+  /** What the engine needs of {@link Script}: its steps. */
+  @FunctionalInterface
+  public interface ScriptAccess {
+    List<Step> steps(Script script);
+  }
+
   private static volatile BytesAccess bytes;
+  private static volatile ScriptAccess scripts;
   private static volatile ResponderAccess responders;
 
   private Access() {}
@@ -57,6 +66,20 @@ public final class Access {
   /** Called once, by {@link Responder}'s class initialisation. */
   public static void set(ResponderAccess access) {
     responders = access;
+  }
+
+  /** Called once, by {@link Script}'s class initialisation. */
+  public static void set(ScriptAccess access) {
+    scripts = access;
+  }
+
+  public static ScriptAccess scripts() {
+    ScriptAccess access = scripts;
+    if (access == null) {
+      Script.create(); // initialises Script, which sets the accessor
+      access = scripts;
+    }
+    return access;
   }
 
   public static BytesAccess bytes() {

@@ -2,6 +2,7 @@ package dev.sockpuppet.internal;
 
 import dev.sockpuppet.Bytes;
 import dev.sockpuppet.Direction;
+import dev.sockpuppet.Framing;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,6 +104,51 @@ public final class Checks {
         subject + " " + direction.verb() + " other lines than expected: " + detail,
         String.join("\n", expected),
         String.join("\n", lines));
+  }
+
+  /**
+   * Fails unless {@code actual}, cut by {@code framing}, is exactly the frames {@code expected}
+   * with no bytes left over.
+   */
+  public static AssertionFailedError frames(
+      String subject, Direction direction, Framing framing, List<Bytes> expected, Bytes actual) {
+    List<Bytes> frames;
+    try {
+      frames = framing.frames(actual);
+    } catch (IllegalArgumentException e) {
+      return new AssertionFailedError(
+          subject + " " + direction.verb() + " bytes that are not " + framing + ": " + e.getMessage());
+    }
+    Bytes remainder = framing.remainder(actual);
+    if (frames.equals(expected) && remainder.isEmpty()) {
+      return null;
+    }
+    int at = 0;
+    while (at < Math.min(frames.size(), expected.size()) && frames.get(at).equals(expected.get(at))) {
+      at++;
+    }
+    String detail;
+    if (at < Math.min(frames.size(), expected.size())) {
+      long differs = frames.get(at).mismatch(expected.get(at));
+      detail = "frame " + (at + 1) + " is " + HexDump.quoted(frames.get(at)) + " but " + HexDump.quoted(expected.get(at))
+          + " was expected (first difference at payload offset " + differs + ")";
+    } else if (frames.size() != expected.size()) {
+      detail = "expected " + expected.size() + " frames, " + direction.verb() + " " + frames.size();
+    } else {
+      detail = "the frames match, but " + count(remainder.size()) + " of an incomplete frame follow: "
+          + HexDump.quoted(remainder);
+    }
+    return new AssertionFailedError(
+        subject + " " + direction.verb() + " other frames than expected (" + framing + "): " + detail,
+        describeFrames(expected), describeFrames(frames) + (remainder.isEmpty() ? "" : "\n+ " + HexDump.quoted(remainder)));
+  }
+
+  private static String describeFrames(List<Bytes> frames) {
+    StringBuilder out = new StringBuilder();
+    for (Bytes frame : frames) {
+      out.append(out.length() == 0 ? "" : "\n").append(HexDump.quoted(frame));
+    }
+    return out.toString();
   }
 
   /** Fails unless {@code pattern} matches the whole text of {@code actual}. */

@@ -111,11 +111,16 @@ public final class HexDump {
    * that byte, and a few rows after.
    */
   public static String window(Bytes bytes, long at) {
+    return window(bytes, at, at);
+  }
+
+  /** Rows around offset {@code at} as {@link #window(Bytes, long)}, marking {@code marked} instead (-1: nothing). */
+  public static String window(Bytes bytes, long at, long marked) {
     long start = Math.max(0, (at / ROW - WINDOW_ROWS) * ROW);
     long end = Math.min(bytes.size(), (at / ROW + WINDOW_ROWS + 1) * ROW);
     String head = start > 0 ? "… " + start + " bytes before\n" : "";
     String tail = end < bytes.size() ? "… " + (bytes.size() - end) + " bytes after\n" : "";
-    return head + rows(bytes.slice(start, end).toByteArray(), start, at) + tail;
+    return head + rows(bytes.slice(start, end).toByteArray(), start, marked) + tail;
   }
 
   private static char printable(byte value) {

@@ -7,16 +7,19 @@ import dev.sockpuppet.RecordingUsage;
 import dev.sockpuppet.Traffic;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.engine.Behaviour;
 import dev.sockpuppet.internal.engine.FakeCore;
+import dev.sockpuppet.internal.engine.ScriptBehaviour;
 import dev.sockpuppet.internal.engine.StreamEngine;
 import dev.sockpuppet.internal.engine.Threads;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,8 +32,10 @@ import java.util.function.Predicate;
  *
  * <p>Every accepted connection is recorded as a {@link Connection} and played on a thread of its
  * own named after the server and the connection. The behaviour is a {@link Responder} (default:
- * {@link Responder#sink()}, record only), whose connections are read as their bytes arrive, or a
- * {@link Handler}, whose connections are read when the handler reads; the last one configured wins.
+ * {@link Responder#sink()}, record only), whose connections are read as their bytes arrive, a
+ * {@link Handler} or a {@link Script}, whose connections are read when the handler or a step reads;
+ * the last one configured wins. Scripts that do not finish fail {@code verify()}, unless the
+ * server allows unfinished scripts.
  *
  * <p>Defaults: timeout 10 s (waits, handler reads, and every write: a write the program does not
  * take in time is a problem that resets the connection); in-memory recording limit 64 MiB per run,
@@ -46,6 +51,10 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   final FakeCore core;
   private volatile Responder responder = Responder.sink();
   private volatile Handler handler;
+  /** Scripts in connection order, or null; with {@link #scriptForEvery}, exactly one. */
+  private volatile List<Script> scripts;
+  private volatile boolean scriptForEvery;
+  private volatile boolean unfinishedScriptsAllowed;
   /** The next connection {@link #takeConnection()} hands out; per run. */
   private final AtomicInteger taken = new AtomicInteger();
 
@@ -69,6 +78,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     core.requireNew("withResponder");
     this.responder = responder;
     this.handler = null;
+    this.scripts = null;
   }
 
   final void configureHandler(Handler handler) {
@@ -76,9 +86,34 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     core.requireNew("withHandler");
     this.handler = handler;
     this.responder = Responder.sink();
+    this.scripts = null;
   }
 
+  final void configureScripts(String method, boolean forEvery, Script first, Script... then) {
+    Objects.requireNonNull(first, "script");
+    List<Script> all = new ArrayList<>();
+    all.add(first);
+    for (Script next : then) {
+      all.add(Objects.requireNonNull(next, "a script in " + method + "(…) is null"));
+    }
+    core.requireNew(method);
+    this.scripts = List.copyOf(all);
+    this.scriptForEvery = forEvery;
+    this.handler = null;
+    this.responder = Responder.sink();
+  }
+
+  final void allowUnfinishedScripts() {
+    core.requireNew("withUnfinishedScriptsAllowed");
+    this.unfinishedScriptsAllowed = true;
+  }
+
+  /** A fresh behaviour for each run: a script's progress belongs to one run. */
   private Behaviour behaviour() {
+    List<Script> configuredScripts = scripts;
+    if (configuredScripts != null) {
+      return new ScriptBehaviour(description(), configuredScripts, scriptForEvery, unfinishedScriptsAllowed);
+    }
     Handler configured = handler;
     return configured != null ? Behaviour.of(configured) : Behaviour.of(responder);
   }

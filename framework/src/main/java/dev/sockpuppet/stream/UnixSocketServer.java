@@ -4,6 +4,7 @@ import dev.sockpuppet.Connection;
 import dev.sockpuppet.PeerCredentials;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.UnixSocketPaths;
 import dev.sockpuppet.internal.engine.StreamEngine;
 import java.io.IOException;
@@ -177,6 +178,32 @@ public final class UnixSocketServer extends StreamServer {
   /** Plain code for every connection; replaces a responder. */
   public UnixSocketServer withHandler(Handler handler) {
     configureHandler(handler);
+    return this;
+  }
+
+  /**
+   * The same script for every connection; {@code verify()} fails unless at least one connection
+   * arrived and every connection's script ran to its end. Replaces a responder or handler.
+   */
+  public UnixSocketServer withScript(Script script) {
+    configureScripts("withScript", true, script);
+    return this;
+  }
+
+  /**
+   * One script per connection, in the order connections open: the first connection plays {@code
+   * first}, the second the first of {@code then}, and so on (a first attempt that is reset, a retry
+   * that succeeds). A connection beyond the last script is closed and reported as a problem; a
+   * script whose connection never arrives fails {@code verify()}. Replaces a responder or handler.
+   */
+  public UnixSocketServer withScripts(Script first, Script... then) {
+    configureScripts("withScripts", false, first, then);
+    return this;
+  }
+
+  /** Lets {@code verify()} pass although a script did not finish or never got its connection. */
+  public UnixSocketServer withUnfinishedScriptsAllowed() {
+    allowUnfinishedScripts();
     return this;
   }
 

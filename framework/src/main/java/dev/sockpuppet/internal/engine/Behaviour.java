@@ -22,10 +22,10 @@ public interface Behaviour {
   ConnectionRunner runner(ConnectionIo io, Problems problems, BooleanSupplier stopping);
 
   /**
-   * Called once when the engine stopped and every connection ended, to report what the behaviour
-   * expected and did not see (a script that never got its connection).
+   * Called once when the engine starts, with the run's problems: a behaviour that expects
+   * something (a script, a connection for it) registers what is still pending there.
    */
-  default void stopped(Problems problems) {}
+  default void started(Problems problems) {}
 
   /** A canned responder's behaviour. */
   static Behaviour of(Responder responder) {

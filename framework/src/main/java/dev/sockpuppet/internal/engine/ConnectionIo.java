@@ -256,6 +256,31 @@ public final class ConnectionIo implements LiveConnection {
     return reader.ended();
   }
 
+  /** Whether the input ended, as the recording or this connection's reads know it. */
+  boolean inputEndedAnyway() {
+    return record.inputEnded() || reader.ended();
+  }
+
+  /** What arrived and no read of a handler or script step consumed yet. */
+  Bytes unread() {
+    return record.receivedFrom(position);
+  }
+
+  /** Where the unread bytes begin in the received stream. */
+  long position() {
+    return position;
+  }
+
+  /** Marks {@code count} more bytes as consumed, by a script step that matched them. */
+  void consume(long count) {
+    position += count;
+  }
+
+  /** Whether the transport is still open (the fake neither closed nor reset it). */
+  boolean transportOpen() {
+    return transport.isOpen();
+  }
+
   /**
    * After a handler returned: records what already arrived, then closes. A program that keeps
    * sending would keep this going, so it stops after {@link Joiner#GRACE} at the latest; what it

@@ -95,8 +95,8 @@ public final class ConnectionRunner implements Runnable {
   }
 
   private void failed(Throwable e) {
-    if (e instanceof WriteStalledException) {
-      return; // reported, recorded and reset where it happened
+    if (e instanceof WriteStalledException || e instanceof ScriptFailure) {
+      return; // reported where it happened; a stall was also reset there, and a script's connection closes
     }
     boolean expected =
         stopping.getAsBoolean() && (!(e instanceof Error) || e instanceof AssertionError);

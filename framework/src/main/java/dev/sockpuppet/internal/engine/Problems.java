@@ -3,6 +3,7 @@ package dev.sockpuppet.internal.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -12,14 +13,36 @@ import org.opentest4j.AssertionFailedError;
  */
 public final class Problems {
   private final List<Problem> problems = new ArrayList<>();
+  /** What the fake still waits for (unfinished scripts), asked at each verify. */
+  private final List<Supplier<List<String>>> pending = new ArrayList<>();
 
   /** Adds a problem; {@code cause} may be null when the description says it all. */
   public synchronized void add(String description, Throwable cause) {
     problems.add(new Problem(description, cause));
   }
 
-  public synchronized List<Problem> all() {
-    return List.copyOf(problems);
+  /**
+   * Adds a source of problems that are such only as long as they last: {@code unfinished} lists
+   * what the fake still expected when {@link #verify} runs (a script step that never happened).
+   */
+  public synchronized void pending(Supplier<List<String>> unfinished) {
+    pending.add(unfinished);
+  }
+
+  /** The problems so far, then what is still pending. */
+  public List<Problem> all() {
+    List<Problem> all;
+    List<Supplier<List<String>>> sources;
+    synchronized (this) {
+      all = new ArrayList<>(problems);
+      sources = List.copyOf(pending);
+    }
+    for (Supplier<List<String>> source : sources) {
+      for (String unfinished : source.get()) {
+        all.add(new Problem(unfinished, null));
+      }
+    }
+    return all;
   }
 
   /**

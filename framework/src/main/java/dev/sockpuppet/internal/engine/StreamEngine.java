@@ -57,6 +57,7 @@ public final class StreamEngine implements FakeCore.Running {
   }
 
   public void start() {
+    behaviour.started(problems);
     acceptor.start(
         serverChannel,
         new Acceptor.Listener() {
@@ -119,7 +120,6 @@ public final class StreamEngine implements FakeCore.Running {
       joiner.join(worker.thread);
     }
     joiner.reportStuck(problems);
-    behaviour.stopped(problems);
   }
 
   private record Worker(ConnectionRunner runner, Thread thread) {}

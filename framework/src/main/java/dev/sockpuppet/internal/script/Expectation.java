@@ -1,0 +1,21 @@
+package dev.sockpuppet.internal.script;
+
+import dev.sockpuppet.Bytes;
+
+/**
+ * One expect step's test of the bytes that arrived and were not consumed yet. Called again each
+ * time more bytes arrive, so it must be cheap on a growing input, and it decides as early as it
+ * can: a byte that differs fails at once rather than after the step's timeout.
+ */
+public interface Expectation {
+  /**
+   * @param unread what arrived and earlier steps did not consume
+   * @param ended whether the program ended its output, so nothing more will arrive
+   */
+  Outcome test(Bytes unread, boolean ended);
+
+  /** What came closest to matching in {@code unread} when the step timed out, or null. */
+  default String nearestMiss(Bytes unread) {
+    return null;
+  }
+}
