@@ -124,6 +124,24 @@ public @interface WithUnixSocketServer {
    */
   Class<? extends Handler> handler() default Handler.class;
 
+  /**
+   * A script for every connection, made by a {@link ScriptProvider} class (created like a {@link
+   * #handler()}). The test fails unless at least one connection arrived and every connection's
+   * script ran to its end (see {@link #unfinishedScriptsAllowed()}). Default {@code
+   * ScriptProvider.class}: none.
+   */
+  Class<? extends ScriptProvider> script() default ScriptProvider.class;
+
+  /**
+   * One script per connection, in the order connections open (a first attempt that is reset, a
+   * retry that succeeds); a connection beyond the last, or a script whose connection never arrives,
+   * fails the test. Default: none.
+   */
+  Class<? extends ScriptProvider>[] scriptsPerConnection() default {};
+
+  /** Lets the test pass although a script did not finish or never got its connection. */
+  boolean unfinishedScriptsAllowed() default false;
+
   /** Text sent once per connection when the first bytes arrive ({@link dev.sockpuppet.behaviour.Responder#reply(String)}). */
   String reply() default "";
 

@@ -43,8 +43,13 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
       server.withMemoryLimit(annotation.memoryLimit());
     }
     Behaviours.configure(
-        origin, annotation.responder(), annotation.handler(), annotation.reply(), annotation.replyAndClose(),
-        annotation.lines(), server::withResponder, server::withHandler);
+        origin,
+        new Behaviours.Attributes(
+            annotation.responder(), annotation.handler(), annotation.script(), annotation.scriptsPerConnection(),
+            annotation.unfinishedScriptsAllowed(), annotation.reply(), annotation.replyAndClose(), annotation.lines()),
+        Behaviours.target(
+            server::withResponder, server::withHandler, server::withScript, server::withScripts,
+            server::withUnfinishedScriptsAllowed));
     return server;
   }
 
