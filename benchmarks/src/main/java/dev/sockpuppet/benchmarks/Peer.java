@@ -7,5 +7,7 @@ public enum Peer {
   /** A fake with {@code Responder.echo()}: answers on its reader thread. */
   FAKE_ECHO,
   /** A fake whose handler loops {@code readExactly(100)}/{@code write}, on a thread of its own. */
-  FAKE_HANDLER
+  FAKE_HANDLER,
+  /** A fake whose script expects the 100-byte request and sends a 100-byte response, repeated. */
+  FAKE_SCRIPT
 }

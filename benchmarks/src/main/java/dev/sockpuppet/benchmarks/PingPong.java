@@ -1,7 +1,9 @@
 package dev.sockpuppet.benchmarks;
 
+import dev.sockpuppet.Bytes;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
@@ -15,7 +17,7 @@ import java.nio.file.Path;
 /**
  * One client connection doing 100-byte request/response exchanges with an echoing peer: a raw JDK
  * echo server, a fake with {@link Responder#echo()}, or a fake whose {@link Handler} reads exactly
- * 100 bytes and writes them back (the stand-in for a scripted fake until scripts exist).
+ * 100 bytes and writes them back, or a fake whose {@link Script} expects the request and sends it back.
  */
 final class PingPong implements AutoCloseable {
   static final int MESSAGE = 100;
@@ -29,6 +31,15 @@ final class PingPong implements AutoCloseable {
     }
   };
 
+  /** The request every exchange sends. */
+  private static final Bytes REQUEST = Bytes.of(requestBytes());
+
+  /**
+   * The scripted peer: expects the request and sends it back, as one step each, repeated far more
+   * often than an iteration exchanges (unfinished scripts are allowed, since the benchmark stops it).
+   */
+  static final Script SCRIPT = Script.create().expectBytes(REQUEST).sendBytes(REQUEST).repeat(1_000_000);
+
   private final RawServer raw;
   private final StreamServer fake;
   private final SocketChannel client;
@@ -39,9 +50,7 @@ final class PingPong implements AutoCloseable {
     this.raw = raw;
     this.fake = fake;
     this.client = Transport.connect(address);
-    for (int i = 0; i < MESSAGE; i++) {
-      request.put((byte) ('a' + i % 26));
-    }
+    request.put(requestBytes());
   }
 
   static PingPong start(Transport transport, Peer peer, Path unixDirectory) throws IOException {
@@ -51,14 +60,24 @@ final class PingPong implements AutoCloseable {
     }
     StreamServer fake;
     if (transport == Transport.TCP) {
-      TcpServer tcp = TcpServer.create();
-      fake = peer == Peer.FAKE_ECHO ? tcp.withResponder(Responder.echo()) : tcp.withHandler(ECHO_HANDLER);
+      TcpServer tcp = TcpServer.create().withUnfinishedScriptsAllowed();
+      fake = peer == Peer.FAKE_ECHO ? tcp.withResponder(Responder.echo())
+          : peer == Peer.FAKE_SCRIPT ? tcp.withScript(SCRIPT) : tcp.withHandler(ECHO_HANDLER);
     } else {
-      UnixSocketServer unix = UnixSocketServer.create();
-      fake = peer == Peer.FAKE_ECHO ? unix.withResponder(Responder.echo()) : unix.withHandler(ECHO_HANDLER);
+      UnixSocketServer unix = UnixSocketServer.create().withUnfinishedScriptsAllowed();
+      fake = peer == Peer.FAKE_ECHO ? unix.withResponder(Responder.echo())
+          : peer == Peer.FAKE_SCRIPT ? unix.withScript(SCRIPT) : unix.withHandler(ECHO_HANDLER);
     }
     fake.start();
     return new PingPong(null, fake, fake.address());
+  }
+
+  private static byte[] requestBytes() {
+    byte[] bytes = new byte[MESSAGE];
+    for (int i = 0; i < MESSAGE; i++) {
+      bytes[i] = (byte) ('a' + i % 26);
+    }
+    return bytes;
   }
 
   /** Sends 100 bytes and waits until all 100 came back; returns the last byte. */

@@ -58,6 +58,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class Script {
   private static final Script EMPTY = new Script(List.of());
+  /** The most steps a script may have, so that a runaway repeat fails clearly instead of exhausting the heap. */
+  private static final int MAX_STEPS = 16 * 1024 * 1024;
 
   static {
     Access.set(script -> script.steps);
@@ -252,6 +254,31 @@ public final class Script {
    */
   public Script stall() {
     return add(new Step.Stall("stall (hold the connection open, read nothing)"));
+  }
+
+  /**
+   * This script's steps, {@code times} times over: a heartbeat, a batch of identical requests.
+   *
+   * @throws IllegalStateException if the script ends with close, reset or stall, which cannot repeat
+   */
+  public Script repeat(int times) {
+    if (times < 1) {
+      throw new IllegalArgumentException("repeat(times) needs at least 1, got " + times);
+    }
+    if (!steps.isEmpty() && Step.isFinal(steps.get(steps.size() - 1))) {
+      throw new IllegalStateException(
+          "a script that ends with \"" + steps.get(steps.size() - 1).description() + "\" cannot repeat");
+    }
+    long size = (long) steps.size() * times;
+    if (size > MAX_STEPS) {
+      throw new IllegalArgumentException(
+          "repeating " + steps.size() + " steps " + times + " times makes " + size + " steps, more than " + MAX_STEPS);
+    }
+    List<Step> repeated = new ArrayList<>((int) size);
+    for (int i = 0; i < times; i++) {
+      repeated.addAll(steps);
+    }
+    return new Script(List.copyOf(repeated));
   }
 
   // ---- reading ----
