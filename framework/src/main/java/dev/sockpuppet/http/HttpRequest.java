@@ -85,25 +85,9 @@ public final class HttpRequest {
   public static List<HttpRequest> allOf(Connection connection) {
     Objects.requireNonNull(connection, "connection");
     Bytes received = connection.received();
-    List<HttpRequest> requests = new ArrayList<>();
+    RequestParser.Collector found = new RequestParser.Collector();
     RequestParser parser =
-        new RequestParser(
-            connection.fake(),
-            connection.index(),
-            received::slice,
-            Long.MAX_VALUE,
-            new RequestParser.Listener() {
-              @Override
-              public void head(RequestParser.Head head) {}
-
-              @Override
-              public void request(HttpRequest request) {
-                requests.add(request);
-              }
-
-              @Override
-              public void malformed(int status, String reason, Bytes start) {}
-            });
+        new RequestParser(connection.fake(), connection.index(), received::slice, Long.MAX_VALUE, found);
     try {
       // Fed in pieces, so a long body is counted past instead of copied.
       long piece = 64 * 1024;
@@ -111,9 +95,9 @@ public final class HttpRequest {
         parser.feed(received.slice(at, Math.min(received.size(), at + piece)));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("the listener above throws nothing", e);
+      throw new UncheckedIOException("a collector throws nothing", e);
     }
-    return Collections.unmodifiableList(requests);
+    return Collections.unmodifiableList(found.requests);
   }
 
   /** The complete requests of every connection of {@code traffic}, connection after connection. */

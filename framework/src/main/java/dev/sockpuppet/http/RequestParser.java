@@ -35,7 +35,7 @@ final class RequestParser {
   /** What the parser finds. */
   interface Listener {
     /** A request's head is complete and its body may follow (to answer {@code Expect}, say). */
-    void head(Head head) throws IOException;
+    default void head(Head head) throws IOException {}
 
     /** A request is complete, body and trailers included. */
     void request(HttpRequest request) throws IOException;
@@ -45,6 +45,23 @@ final class RequestParser {
      * answers (400, 431, 501, 505), {@code start} the first bytes of the offending request.
      */
     void malformed(int status, String reason, Bytes start) throws IOException;
+  }
+
+  /** A listener that keeps what the parser finds. */
+  static final class Collector implements Listener {
+    final List<HttpRequest> requests = new ArrayList<>();
+    /** Each malformed input as {@code "400 reason (N bytes shown)"}. */
+    final List<String> problems = new ArrayList<>();
+
+    @Override
+    public void request(HttpRequest request) {
+      requests.add(request);
+    }
+
+    @Override
+    public void malformed(int status, String reason, Bytes start) {
+      problems.add(status + " " + reason + " (" + start.size() + " bytes shown)");
+    }
   }
 
   /** A request's head, parsed. */

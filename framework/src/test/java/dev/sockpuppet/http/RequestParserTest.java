@@ -47,9 +47,9 @@ class RequestParserTest {
   @Test
   void theRawBytesOfEachRequestAreExactlyWhatArrived() throws IOException {
     Bytes stream = Bytes.of(PIPELINED);
-    List<HttpRequest> requests = new ArrayList<>();
-    RequestParser parser = new RequestParser("test", 0, stream::slice, Long.MAX_VALUE, listener(requests, new ArrayList<>()));
-    parser.feed(stream);
+    RequestParser.Collector found = new RequestParser.Collector();
+    new RequestParser("test", 0, stream::slice, Long.MAX_VALUE, found).feed(stream);
+    List<HttpRequest> requests = found.requests;
     assertEquals("POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello", requests.get(1).raw().text());
     assertTrue(requests.get(2).raw().text().endsWith("0\r\nX-Sum: 42\r\n\r\n"));
     assertEquals(1, requests.get(1).index());
@@ -58,12 +58,12 @@ class RequestParserTest {
   @Test
   void aHeadLongerThanTheBoundIsMalformedBeforeItEnds() throws IOException {
     Bytes stream = Bytes.of("GET / HTTP/1.1\r\nX-Long: " + "a".repeat(200));
-    List<String> problems = new ArrayList<>();
-    RequestParser parser = new RequestParser("test", 0, stream::slice, 100, listener(new ArrayList<>(), problems));
-    parser.feed(stream);
+    RequestParser.Collector found = new RequestParser.Collector();
+    new RequestParser("test", 0, stream::slice, 100, found).feed(stream);
+    List<String> problems = found.problems;
     assertEquals(1, problems.size(), problems.toString());
     assertTrue(problems.get(0).startsWith("431 its head is longer than 100 bytes"), problems.get(0));
-    assertTrue(problems.get(0).endsWith("start=101 bytes"), "the excerpt stops at the first byte past the bound: " + problems.get(0));
+    assertTrue(problems.get(0).endsWith("(101 bytes shown)"), "the excerpt stops at the first byte past the bound: " + problems.get(0));
   }
 
   @Test
@@ -97,52 +97,33 @@ class RequestParserTest {
     return text.substring(0, text.indexOf(' '));
   }
 
-  /** The single problem the parser reports for {@code text}, as "status reason start=…". */
+  /** The single problem the parser reports for {@code text}, as "status reason (N bytes shown)". */
   private static String malformed(String text) throws IOException {
     Bytes stream = Bytes.of(text);
-    List<HttpRequest> requests = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    new RequestParser("test", 0, stream::slice, 1024, listener(requests, problems)).feed(stream);
-    assertEquals(List.of(), requests, text);
-    assertEquals(1, problems.size(), text);
-    return problems.get(0);
+    RequestParser.Collector found = new RequestParser.Collector();
+    new RequestParser("test", 0, stream::slice, 1024, found).feed(stream);
+    assertEquals(List.of(), found.requests, text);
+    assertEquals(1, found.problems.size(), text);
+    return found.problems.get(0);
   }
 
   /** Feeds {@code stream} in pieces ending at {@code ends}; returns a description of each request. */
   private static List<String> parse(Bytes stream, List<Long> ends) throws IOException {
-    List<HttpRequest> requests = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    RequestParser parser = new RequestParser("test", 0, stream::slice, 1024, listener(requests, problems));
+    RequestParser.Collector found = new RequestParser.Collector();
+    RequestParser parser = new RequestParser("test", 0, stream::slice, 1024, found);
     long from = 0;
     for (long end : ends) {
       parser.feed(stream.slice(from, end));
       from = end;
     }
-    assertEquals(List.of(), problems);
+    assertEquals(List.of(), found.problems);
     List<String> described = new ArrayList<>();
-    for (HttpRequest request : requests) {
+    for (HttpRequest request : found.requests) {
       described.add(request.method() + " " + request.target() + " " + request.version() + " "
           + request.headers().stream().map(h -> h.getKey() + ": " + h.getValue()).toList()
           + " body=\"" + request.body().text() + "\" trailers="
           + request.trailers().stream().map(Map.Entry::toString).toList());
     }
     return described;
-  }
-
-  private static RequestParser.Listener listener(List<HttpRequest> requests, List<String> problems) {
-    return new RequestParser.Listener() {
-      @Override
-      public void head(RequestParser.Head head) {}
-
-      @Override
-      public void request(HttpRequest request) {
-        requests.add(request);
-      }
-
-      @Override
-      public void malformed(int status, String reason, Bytes start) {
-        problems.add(status + " " + reason + " start=" + start.size() + " bytes");
-      }
-    };
   }
 }
