@@ -1,5 +1,7 @@
 package dev.sockpuppet;
 
+import dev.sockpuppet.http.HttpRequest;
+
 /**
  * The entry point of Sockpuppet's assertions.
  *
@@ -30,5 +32,10 @@ public final class SocketAssertions {
   /** Assertions on one connection. */
   public static ConnectionAssert assertThat(Connection connection) {
     return new ConnectionAssert(connection, null);
+  }
+
+  /** Assertions on one HTTP request a fake received (see {@link HttpRequest#allOf(Traffic)}). */
+  public static HttpRequestAssert assertThat(HttpRequest request) {
+    return new HttpRequestAssert(request);
   }
 }

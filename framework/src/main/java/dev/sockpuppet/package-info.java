@@ -12,6 +12,8 @@
  *       stream socket ({@code TcpServer}, {@code UnixSocketServer});
  *   <li>{@code dev.sockpuppet.behaviour}: what a fake does on a connection: a canned {@code
  *       Responder}, {@code LineRules}, or a {@code Handler} of your own;
+ *   <li>{@code dev.sockpuppet.http}: HTTP/1.1 on any stream fake ({@code HttpResponder}, {@code
+ *       HttpResponse}) and the requests a fake received ({@code HttpRequest});
  *   <li>{@code dev.sockpuppet.internal…}: the engine. Not API.
  * </ul>
  *

@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Runs the real clients users have ({@code nc}, {@code socat}, {@code curl}) with a bound. A tool
  * that is missing skips the test locally but fails it in CI ({@code CI=true}), where {@code
- * .ci/run} installs every tool the tests use.
+ * .ci/run} installs every tool the tests use. Public for the tests of other packages (HTTP's real
+ * clients); it is test code, not API.
  */
-final class ExternalTools {
+public final class ExternalTools {
   private static final long BOUND_SECONDS = 20;
 
   private ExternalTools() {}
 
   /** Skips (locally) or fails (in CI) unless {@code tool} is on the PATH. */
-  static void require(String tool) {
+  public static void require(String tool) {
     boolean found = false;
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, tool))) {
@@ -41,10 +42,10 @@ final class ExternalTools {
   }
 
   /** The outcome of a finished command. */
-  record Result(int exitCode, String stdout, String stderr, long pid) {}
+  public record Result(int exitCode, String stdout, String stderr, long pid) {}
 
   /** Runs {@code command} with {@code stdin} as its input and waits for it, bounded. */
-  static Result run(List<String> command, String stdin) throws IOException, InterruptedException {
+  public static Result run(List<String> command, String stdin) throws IOException, InterruptedException {
     require(command.get(0));
     Path out = Files.createTempFile("sockpuppet-tool-", ".out");
     Path err = Files.createTempFile("sockpuppet-tool-", ".err");
