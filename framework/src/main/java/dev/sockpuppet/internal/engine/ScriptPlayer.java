@@ -129,9 +129,16 @@ final class ScriptPlayer implements Handler {
     }
   }
 
-  /** Reports the failed step as a problem and returns the error to throw. */
+  /**
+   * Reports the failed step as a problem and returns the error to throw. When the fake is
+   * stopping, the step did not fail: the stop closed its connection (which also ends the input), so
+   * nothing is reported and the script stays unfinished at this step.
+   */
   private ScriptFailure fail(
       ConnectionIo io, int index, String why, Step.Expect expect, long differsAt, String nearestMiss) {
+    if (stopping.getAsBoolean()) {
+      return new ScriptFailure(io.record() + ": the fake stopped during script step " + (index + 1), null, null);
+    }
     progress.failed();
     Step step = steps.get(index);
     Bytes unread = io.unread();
