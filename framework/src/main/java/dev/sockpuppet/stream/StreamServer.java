@@ -5,6 +5,7 @@ import dev.sockpuppet.Connection;
 import dev.sockpuppet.FakeServer;
 import dev.sockpuppet.RecordingUsage;
 import dev.sockpuppet.Traffic;
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.internal.Awaits;
@@ -17,6 +18,7 @@ import dev.sockpuppet.internal.recording.ConnectionRecord;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +48,8 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   final FakeCore core;
   private volatile Responder responder = Responder.sink();
   private volatile Handler handler;
+  /** Guarded by itself; configured before the first start, so it never changes while running. */
+  private final List<Fault> faults = new ArrayList<>();
   /** The next connection {@link #takeConnection()} hands out; per run. */
   private final AtomicInteger taken = new AtomicInteger();
 
@@ -78,6 +82,24 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     this.responder = Responder.sink();
   }
 
+  final void configureFaults(Fault... added) {
+    Objects.requireNonNull(added, "faults");
+    List<Fault> checked = new ArrayList<>();
+    for (Fault fault : added) {
+      checked.add(Objects.requireNonNull(fault, "a fault in withFaults(…) is null"));
+    }
+    core.requireNew(added.length == 1 ? "withFault" : "withFaults");
+    synchronized (faults) {
+      faults.addAll(checked);
+    }
+  }
+
+  private List<Fault> faults() {
+    synchronized (faults) {
+      return List.copyOf(faults);
+    }
+  }
+
   private Behaviour behaviour() {
     Handler configured = handler;
     return configured != null ? Behaviour.of(configured) : Behaviour.of(responder);
@@ -108,6 +130,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
           }
           StreamEngine engine =
               new StreamEngine(Threads.prefix(name()), channel, run, timeout(), behaviour(), channelSetup());
+          engine.withFaults(faults());
           engine.start();
           return () -> {
             engine.stop();

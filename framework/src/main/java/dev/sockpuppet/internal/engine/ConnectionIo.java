@@ -5,6 +5,7 @@ import dev.sockpuppet.Chunk;
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.ConnectionEvent.Kind;
 import dev.sockpuppet.ConnectionEvent.Side;
+import dev.sockpuppet.Direction;
 import dev.sockpuppet.behaviour.LiveConnection;
 import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Durations;
@@ -160,13 +161,16 @@ public final class ConnectionIo implements LiveConnection {
       } catch (WriteStalledException e) {
         throw e;
       } catch (ClosedChannelException e) {
-        record.finishSent(pending, delivered, "the fake closed the connection");
+        // A fault's own exception says which fault ended the write; the JDK's carry no message.
+        record.finishSent(pending, delivered, e.getMessage() != null ? e.getMessage() : "the fake closed the connection");
         throw e;
       } catch (IOException e) {
         record.finishSent(pending, delivered, "the write failed: " + e.getMessage());
         record.event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
         transport.close();
         throw e;
+      } finally {
+        transport.recorded(Direction.SENT);
       }
     }
     return this;
@@ -236,6 +240,11 @@ public final class ConnectionIo implements LiveConnection {
   /** The recording of this connection. */
   public ConnectionRecord record() {
     return record;
+  }
+
+  /** The fault that ended this connection on purpose, or null (see {@link Transport#endedByFault()}). */
+  String endedByFault() {
+    return transport.endedByFault();
   }
 
   /** Reports a problem of this connection's fake (an unmatched line, say) for its verify(). */
