@@ -186,13 +186,14 @@ class FaultTest {
           Client client = Client.of(server)) {
         client.send("go");
         Connection connection = server.awaitConnection().awaitReceived("go");
-        Awaitility.await("the reply to begin").atMost(BOUND).until(() -> !connection.sent().isEmpty());
+        awaitPausedInAFault("sockpuppet-stalled-conn-0"); // the reply is held
         assertFalse(client.readyWithin(timeout.multipliedBy(3)), "nothing arrives, well past the fake's write timeout");
-        assertThat(connection).isOpen();
+        assertThat(connection).isOpen().sentNothing(); // what is held is not on record as sent
         assertTimeoutPreemptively(BOUND, server::close); // and no "the program read nothing" problem
         assertThat(connection).sentNothing().isClosed();
         ConnectionEvent last = connection.events().get(connection.events().size() - 1);
         assertEquals(Kind.UNDELIVERED, last.kind());
+        assertEquals(5, last.bytes());
         assertEquals("held by the fault \"stall towards the program\" until the fake closed the connection", last.detail());
       }
     }

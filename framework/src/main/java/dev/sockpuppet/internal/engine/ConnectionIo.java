@@ -142,6 +142,14 @@ public final class ConnectionIo implements LiveConnection {
         record.refusedSend(bytes.size(), ended);
         throw new OutputEndedException(record + ": nothing was sent, because " + ended);
       }
+      try {
+        if (!bytes.isEmpty()) {
+          transport.beforeWrite();
+        }
+      } catch (ClosedChannelException e) {
+        record.refusedSend(bytes.size(), e.getMessage() != null ? e.getMessage() : "the fake closed the connection");
+        throw e;
+      }
       PendingSend pending = record.beginSent(bytes);
       long delivered = 0;
       long deadline = System.nanoTime() + writeTimeout.toNanos();

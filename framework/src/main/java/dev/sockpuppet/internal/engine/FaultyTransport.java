@@ -61,6 +61,8 @@ public final class FaultyTransport implements Transport {
   // The writing side; the caller serialises writes.
   private final Pacer writePacer;
   private long sent;
+  /** Whether {@link #beforeWrite()} held the current write; until {@code recorded(SENT)}. */
+  private boolean heldBeforeWrite;
   /** The write side's byte limit was reached; the end follows once that is on record. */
   private volatile boolean writeEndPending;
 
@@ -118,10 +120,9 @@ public final class FaultyTransport implements Transport {
       // After a limit, nothing more leaves; the end itself still waits for recorded(SENT).
       throw limitReached(towards);
     }
-    if (towards.stall() != null) {
-      pause(0, false, towards.stall());
+    if (!heldBeforeWrite) {
+      beforeWrite(); // a caller that did not call it: held here instead
     }
-    pause(System.nanoTime() + towards.latency(), true, null);
     // Only time spent in the inner transport counts against the timeout; the pauses are on purpose.
     long budget = timeoutNanos;
     while (bytes.hasRemaining()) {
@@ -154,6 +155,18 @@ public final class FaultyTransport implements Transport {
         return; // the program took nothing more in time: the caller sees what remains
       }
     }
+  }
+
+  /** Holds the write for a stall (until the transport closes) and for the latency. */
+  @Override
+  public void beforeWrite() throws IOException {
+    if (towards.stall() != null) {
+      pause(0, false, towards.stall());
+    }
+    if (towards.latencyNanos() > 0) {
+      pause(System.nanoTime() + towards.latency(), true, null);
+    }
+    heldBeforeWrite = true;
   }
 
   // ---- from the program ----
@@ -224,6 +237,9 @@ public final class FaultyTransport implements Transport {
 
   @Override
   public void recorded(Direction direction) {
+    if (direction == Direction.SENT) {
+      heldBeforeWrite = false;
+    }
     endIfPending(direction);
     inner.recorded(direction);
   }

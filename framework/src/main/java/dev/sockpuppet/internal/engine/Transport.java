@@ -41,6 +41,14 @@ public interface Transport {
    */
   void write(ByteBuffer from, long timeoutNanos) throws IOException;
 
+  /**
+   * Called before each write goes on record, and waits while something holds what the fake sends
+   * on purpose (a fault's stall or latency), so the recording never shows as sent what is still
+   * held back. Throws a {@link java.nio.channels.ClosedChannelException} if the transport closes
+   * meanwhile; nothing of the write left then.
+   */
+  default void beforeWrite() throws IOException {}
+
   /** Ends the fake's output: the program reads end-of-stream, and may still send. */
   void shutdownOutput() throws IOException;
 
