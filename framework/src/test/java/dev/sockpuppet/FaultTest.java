@@ -360,7 +360,8 @@ class FaultTest {
 
   /** Waits until the thread named {@code name} waits in one of the fault wrapper's pauses. */
   static Thread awaitPausedInAFault(String name) {
-    return Awaitility.await(name + " to pause in a fault").atMost(BOUND).until(
+    return Awaitility.await(name + " to pause in a fault").atMost(BOUND)
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(
         () -> Thread.getAllStackTraces().entrySet().stream()
             .filter(e -> e.getKey().getName().equals(name))
             .filter(e -> Arrays.stream(e.getValue()).anyMatch(frame ->

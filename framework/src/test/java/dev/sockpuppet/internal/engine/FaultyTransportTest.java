@@ -265,7 +265,8 @@ class FaultyTransportTest {
 
     /** Waits until the thread waits in one of the wrapper's pauses. */
     void awaitPaused() {
-      Awaitility.await(thread.getName() + " to pause in a fault").atMost(BOUND).until(() ->
+      Awaitility.await(thread.getName() + " to pause in a fault").atMost(BOUND)
+          .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() ->
           (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING)
               && java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
                   frame.getClassName().equals(FaultyTransport.class.getName()) && frame.getMethodName().equals("pause")));
