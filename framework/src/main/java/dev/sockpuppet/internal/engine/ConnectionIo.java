@@ -352,17 +352,11 @@ public final class ConnectionIo implements LiveConnection {
   }
 
   /** A write refused because the connection can no longer send; nothing went out. */
-  static final class OutputEndedException extends ClosedChannelException {
+  static final class OutputEndedException extends ClosedBecause {
     private static final long serialVersionUID = 1L;
-    private final String message;
 
     OutputEndedException(String message) {
-      this.message = message;
-    }
-
-    @Override
-    public String getMessage() {
-      return message;
+      super(message);
     }
   }
 

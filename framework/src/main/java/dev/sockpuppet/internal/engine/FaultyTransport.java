@@ -322,16 +322,16 @@ public final class FaultyTransport implements Transport {
 
   private ClosedChannelException limitReached(Shape shape) {
     String fault = ended != null ? ended : shape.limitDescription();
-    return new EndedByFault("the fault \"" + fault + "\" ended the connection");
+    return new ClosedBecause("the fault \"" + fault + "\" ended the connection");
   }
 
   private ClosedChannelException closedException(String holding) {
     String fault = ended;
     if (fault != null) {
-      return new EndedByFault("the fault \"" + fault + "\" ended the connection");
+      return new ClosedBecause("the fault \"" + fault + "\" ended the connection");
     }
     if (holding != null) {
-      return new EndedByFault("held by the fault \"" + holding + "\" until the fake closed the connection");
+      return new ClosedBecause("held by the fault \"" + holding + "\" until the fake closed the connection");
     }
     return new AsynchronousCloseException();
   }
@@ -397,21 +397,6 @@ public final class FaultyTransport implements Transport {
 
   private static long nanos(Duration duration) {
     return duration.compareTo(Duration.ofNanos(LONGEST_PAUSE_NANOS)) > 0 ? LONGEST_PAUSE_NANOS : duration.toNanos();
-  }
-
-  /** A write or read that a fault ended or held; its message says which fault. */
-  static final class EndedByFault extends AsynchronousCloseException {
-    private static final long serialVersionUID = 1L;
-    private final String message;
-
-    EndedByFault(String message) {
-      this.message = message;
-    }
-
-    @Override
-    public String getMessage() {
-      return message;
-    }
   }
 
   /**
