@@ -3,6 +3,7 @@ package dev.sockpuppet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
@@ -134,6 +135,29 @@ class LifecycleLeakTest {
         while (echo.hasRemaining() && client.read(echo) >= 0) {
           // read the echo fully, so the handler has written before the server stops
         }
+      }
+    }
+    before.assertSameAs(Snapshot.take());
+  }
+
+  @Test
+  void connectionsClosedWhileAFaultPausesLeaveNothingBehind() throws IOException {
+    Duration minute = Duration.ofMinutes(1);
+    List<Fault> faults = List.of(Fault.latency(minute), Fault.stall(), Fault.slice(1, minute), Fault.bandwidth(1),
+        Fault.latency(minute).fromProgram(), Fault.stall().fromProgram());
+    Snapshot before = null;
+    for (int i = 0; i < 240; i++) {
+      if (i == 40) {
+        before = Snapshot.take();
+      }
+      Fault fault = faults.get(i % faults.size());
+      StreamServer server = i % 2 == 0
+          ? TcpServer.create().withName("leak-fault").withResponder(Responder.reply("xy")).withFault(fault).start()
+          : UnixSocketServer.create().withName("leak-fault").withBaseDirectory(base).withResponder(Responder.reply("xy"))
+              .withFault(fault).start();
+      try (server; var client = java.nio.channels.SocketChannel.open(server.address())) {
+        client.write(java.nio.ByteBuffer.wrap(new byte[] {'g', 'o'}));
+        FaultTest.awaitPausedInAFault("sockpuppet-leak-fault-conn-0");
       }
     }
     before.assertSameAs(Snapshot.take());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.LineRules;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
@@ -176,6 +177,30 @@ class PeerTest {
       assertNotEquals(first.localAddress(), client.connection().localAddress());
       assertEquals(1, client.traffic().connections().size());
       program.awaitConnections(2);
+    }
+  }
+
+  @Test
+  void aPeerWithFaultsSendsInSlicesAndResetsAfterNBytes() throws Exception {
+    try (TcpServer program = TcpServer.create().withResponder(Responder.lines(KV)).start();
+        TcpPeer sliced = TcpPeer.to(program.port()).withName("sliced")
+            .withFault(Fault.slice(2, Duration.ofMillis(1)))
+            .withScript(Script.create().sendLine("SET sliced yes").expectLine("OK"))
+            .start()) {
+      sliced.awaitFinished();
+      Connection served = program.awaitConnection();
+      assertThat(served).eventually().receivedExactly("SET sliced yes\n");
+      assertTrue(served.chunks(Direction.RECEIVED).size() > 1, () -> served.transcript());
+      assertThat(sliced.connection()).sentExactly("SET sliced yes\n");
+    }
+    try (TcpServer program = TcpServer.create().start();
+        TcpPeer cut = TcpPeer.to(program.port()).withName("cut")
+            .withFault(Fault.resetAfter(4))
+            .withScript(Script.create().sendText("abcdefgh").stall())
+            .start()) {
+      Connection served = program.awaitConnection().awaitClosed();
+      assertThat(served).receivedExactly("abcd").wasResetBy(ConnectionEvent.Side.PEER);
+      assertThat(cut.connection()).sentExactly("abcd").wasResetBy(ConnectionEvent.Side.FAKE);
     }
   }
 

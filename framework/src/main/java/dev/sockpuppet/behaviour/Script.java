@@ -62,7 +62,7 @@ public final class Script {
   private static final int MAX_STEPS = 16 * 1024 * 1024;
 
   static {
-    Access.set(script -> script.steps);
+    Access.set((Access.ScriptAccess) script -> script.steps);
   }
 
   private final List<Step> steps;

@@ -1,8 +1,10 @@
 package dev.sockpuppet.internal;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
+import dev.sockpuppet.internal.engine.FaultSpec;
 import dev.sockpuppet.internal.engine.Reaction;
 import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.internal.script.Step;
@@ -10,9 +12,9 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * How the engine reaches what public types keep to themselves. {@link Bytes} and {@link Responder}
- * are public values with nothing of their insides in their API, while the engine that fills and
- * plays them lives in other packages. Each such type hands this class an accessor when it loads
+ * How the engine reaches what public types keep to themselves. {@link Bytes}, {@link Responder}
+ * and {@link Fault} are public values with nothing of their insides in their API, while the engine
+ * that fills and plays them lives in other packages. Each such type hands this class an accessor when it loads
  * (the pattern of the JDK's own {@code SharedSecrets}), so no internal type appears in a public
  * signature and no package has to hold everything.
  *
@@ -52,9 +54,16 @@ public final class Access {
     List<Step> steps(Script script);
   }
 
+  /** What the engine needs of {@link Fault}: what it does, where and how much. */
+  @FunctionalInterface
+  public interface FaultAccess {
+    FaultSpec spec(Fault fault);
+  }
+
   private static volatile BytesAccess bytes;
   private static volatile ScriptAccess scripts;
   private static volatile ResponderAccess responders;
+  private static volatile FaultAccess faults;
 
   private Access() {}
 
@@ -82,6 +91,11 @@ public final class Access {
     return access;
   }
 
+  /** Called once, by {@link Fault}'s class initialisation. */
+  public static void set(FaultAccess access) {
+    faults = access;
+  }
+
   public static BytesAccess bytes() {
     BytesAccess access = bytes;
     if (access == null) {
@@ -96,6 +110,15 @@ public final class Access {
     if (access == null) {
       Responder.sink(); // initialises Responder, which sets the accessor
       access = responders;
+    }
+    return access;
+  }
+
+  public static FaultAccess faults() {
+    FaultAccess access = faults;
+    if (access == null) {
+      Fault.stall(); // initialises Fault, which sets the accessor
+      access = faults;
     }
     return access;
   }

@@ -7,9 +7,13 @@ import java.util.Objects;
 public final class Durations {
   private Durations() {}
 
-  /** {@code "10 s"}, {@code "250 ms"}, {@code "1.5 s"}. */
+  /** {@code "10 s"}, {@code "250 ms"}, {@code "1.5 s"}, {@code "0.100 ms"}. */
   public static String describe(Duration duration) {
     long millis = duration.toMillis();
+    if (millis == 0 && !duration.isZero()) {
+      // A fault's pause can be a fraction of a millisecond; "0 s" would misdescribe it.
+      return String.format(java.util.Locale.ROOT, "%.3f ms", duration.toNanos() / 1_000_000.0);
+    }
     if (millis % 1000 == 0) {
       return millis / 1000 + " s";
     }

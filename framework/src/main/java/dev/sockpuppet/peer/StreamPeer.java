@@ -3,12 +3,14 @@ package dev.sockpuppet.peer;
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.Fake;
 import dev.sockpuppet.Traffic;
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.engine.Behaviour;
 import dev.sockpuppet.internal.engine.FakeCore;
+import dev.sockpuppet.internal.engine.FaultyTransport;
 import dev.sockpuppet.internal.engine.PeerEngine;
 import dev.sockpuppet.internal.engine.ScriptBehaviour;
 import dev.sockpuppet.internal.engine.Threads;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.opentest4j.AssertionFailedError;
@@ -37,7 +40,8 @@ import org.opentest4j.AssertionFailedError;
  * tries again, for at most the peer's timeout; then the script runs on a thread of its own, named
  * after the peer. Several peers may run at once, each with a name of its own, to put a server under
  * concurrent clients. When the script ends, the peer takes in what already arrived and closes the
- * connection. A restart connects again with a fresh recording.
+ * connection. A restart connects again with a fresh recording. Faults ({@code withFault}) work on
+ * a peer's connection as on a server's: towards the program is what the peer sends.
  *
  * <p>Defaults: timeout 10 s (connecting, each expect, every write); in-memory recording limit 64
  * MiB. All methods are thread-safe.
@@ -48,6 +52,8 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
   private volatile Handler handler;
   private volatile Responder responder = Responder.sink();
   private volatile boolean unfinishedScriptsAllowed;
+  /** Guarded by itself; configured before the first start. */
+  private final List<Fault> faults = new ArrayList<>();
   private volatile PeerEngine engine;
 
   StreamPeer(String kind, String defaultName) {
@@ -94,6 +100,18 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
     this.unfinishedScriptsAllowed = true;
   }
 
+  final void configureFaults(Fault... added) {
+    Objects.requireNonNull(added, "faults");
+    List<Fault> checked = new ArrayList<>();
+    for (Fault fault : added) {
+      checked.add(Objects.requireNonNull(fault, "a fault in withFaults(…) is null"));
+    }
+    core.requireNew(added.length == 1 ? "withFault" : "withFaults");
+    synchronized (faults) {
+      faults.addAll(checked);
+    }
+  }
+
   private Behaviour behaviour() {
     Script configuredScript = script;
     if (configuredScript != null) {
@@ -101,6 +119,17 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
     }
     Handler configuredHandler = handler;
     return configuredHandler != null ? Behaviour.of(configuredHandler) : Behaviour.of(responder);
+  }
+
+  /** What the connection's transport is wrapped in: the faults, if any (a fault never applies twice). */
+  private PeerEngine.TransportWrapper wrapper() {
+    List<Fault> configured;
+    synchronized (faults) {
+      configured = List.copyOf(faults);
+    }
+    return configured.isEmpty()
+        ? PeerEngine.TransportWrapper.NONE
+        : (transport, record) -> FaultyTransport.wrap(transport, configured, record);
   }
 
   // ---- lifecycle ----
@@ -127,7 +156,7 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
     core.start(run -> {
       engine = PeerEngine.connect(
           Threads.prefix(name()) + "-peer", this::openChannel, target(), targetDescription(), timeout(), run,
-          behaviour(), PeerEngine.TransportWrapper.NONE);
+          behaviour(), wrapper());
       return engine;
     });
     return this;

@@ -1,5 +1,6 @@
 package dev.sockpuppet.peer;
 
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
@@ -94,6 +95,21 @@ public final class UnixSocketPeer extends StreamPeer {
   /** Lets {@code verify()} pass although the script did not finish. */
   public UnixSocketPeer withUnfinishedScriptsAllowed() {
     allowUnfinishedScripts();
+    return this;
+  }
+
+  /**
+   * Adds {@code fault} to the peer's connection, e.g. {@code withFault(Fault.slice(3,
+   * Duration.ofMillis(1)))} to send in small pieces; see {@link Fault}.
+   */
+  public UnixSocketPeer withFault(Fault fault) {
+    configureFaults(fault);
+    return this;
+  }
+
+  /** Adds every one of {@code faults}; see {@link #withFault(Fault)}. */
+  public UnixSocketPeer withFaults(Fault... faults) {
+    configureFaults(faults);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.sockpuppet.stream;
 
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
@@ -126,6 +127,22 @@ public final class TcpServer extends StreamServer {
   /** Lets {@code verify()} pass although a script did not finish or never got its connection. */
   public TcpServer withUnfinishedScriptsAllowed() {
     allowUnfinishedScripts();
+    return this;
+  }
+
+  /**
+   * Adds {@code fault} to the connections it applies to (every connection unless it says {@code
+   * onConnections(…)}), e.g. {@code withFault(Fault.latency(Duration.ofMillis(200)))}. Additive:
+   * every fault added applies; see {@link Fault} for how they combine.
+   */
+  public TcpServer withFault(Fault fault) {
+    configureFaults(fault);
+    return this;
+  }
+
+  /** Adds every one of {@code faults}; see {@link #withFault(Fault)}. */
+  public TcpServer withFaults(Fault... faults) {
+    configureFaults(faults);
     return this;
   }
 

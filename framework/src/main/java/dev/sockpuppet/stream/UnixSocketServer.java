@@ -2,6 +2,7 @@ package dev.sockpuppet.stream;
 
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.PeerCredentials;
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
@@ -204,6 +205,22 @@ public final class UnixSocketServer extends StreamServer {
   /** Lets {@code verify()} pass although a script did not finish or never got its connection. */
   public UnixSocketServer withUnfinishedScriptsAllowed() {
     allowUnfinishedScripts();
+    return this;
+  }
+
+  /**
+   * Adds {@code fault} to the connections it applies to (every connection unless it says {@code
+   * onConnections(…)}), e.g. {@code withFault(Fault.latency(Duration.ofMillis(200)))}. Additive:
+   * every fault added applies; see {@link Fault} for how they combine.
+   */
+  public UnixSocketServer withFault(Fault fault) {
+    configureFaults(fault);
+    return this;
+  }
+
+  /** Adds every one of {@code faults}; see {@link #withFault(Fault)}. */
+  public UnixSocketServer withFaults(Fault... faults) {
+    configureFaults(faults);
     return this;
   }
 

@@ -3,6 +3,7 @@ package dev.sockpuppet.internal.engine;
 import dev.sockpuppet.Chunk;
 import dev.sockpuppet.ConnectionEvent.Kind;
 import dev.sockpuppet.ConnectionEvent.Side;
+import dev.sockpuppet.Direction;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import dev.sockpuppet.internal.recording.Recorder;
 import java.io.IOException;
@@ -69,6 +70,7 @@ final class ChunkReader {
       // The spill file failed (a full disk): the fake cannot keep its promise to record everything.
       throw new UncheckedIOException(connection + " could not record what it read", e);
     }
+    transport.recorded(Direction.RECEIVED);
     if (read == buffer.capacity() && buffer.capacity() < LARGEST_READ_BUFFER) {
       // A full buffer means more was waiting; larger reads make fewer, larger chunks.
       buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2);

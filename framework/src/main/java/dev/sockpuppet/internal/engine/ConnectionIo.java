@@ -5,6 +5,7 @@ import dev.sockpuppet.Chunk;
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.ConnectionEvent.Kind;
 import dev.sockpuppet.ConnectionEvent.Side;
+import dev.sockpuppet.Direction;
 import dev.sockpuppet.behaviour.LiveConnection;
 import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Durations;
@@ -141,6 +142,14 @@ public final class ConnectionIo implements LiveConnection {
         record.refusedSend(bytes.size(), ended);
         throw new OutputEndedException(record + ": nothing was sent, because " + ended);
       }
+      try {
+        if (!bytes.isEmpty()) {
+          transport.beforeWrite();
+        }
+      } catch (ClosedChannelException e) {
+        record.refusedSend(bytes.size(), e.getMessage() != null ? e.getMessage() : "the fake closed the connection");
+        throw e;
+      }
       PendingSend pending = record.beginSent(bytes);
       long delivered = 0;
       long deadline = System.nanoTime() + writeTimeout.toNanos();
@@ -160,13 +169,16 @@ public final class ConnectionIo implements LiveConnection {
       } catch (WriteStalledException e) {
         throw e;
       } catch (ClosedChannelException e) {
-        record.finishSent(pending, delivered, "the fake closed the connection");
+        // A fault's own exception says which fault ended the write; the JDK's carry no message.
+        record.finishSent(pending, delivered, e.getMessage() != null ? e.getMessage() : "the fake closed the connection");
         throw e;
       } catch (IOException e) {
         record.finishSent(pending, delivered, "the write failed: " + e.getMessage());
         record.event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
         transport.close();
         throw e;
+      } finally {
+        transport.recorded(Direction.SENT);
       }
     }
     return this;
@@ -236,6 +248,11 @@ public final class ConnectionIo implements LiveConnection {
   /** The recording of this connection. */
   public ConnectionRecord record() {
     return record;
+  }
+
+  /** The fault that ended this connection on purpose, or null (see {@link Transport#endedByFault()}). */
+  String endedByFault() {
+    return transport.endedByFault();
   }
 
   /** Reports a problem of this connection's fake (an unmatched line, say) for its verify(). */
@@ -360,17 +377,11 @@ public final class ConnectionIo implements LiveConnection {
   }
 
   /** A write refused because the connection can no longer send; nothing went out. */
-  static final class OutputEndedException extends ClosedChannelException {
+  static final class OutputEndedException extends ClosedBecause {
     private static final long serialVersionUID = 1L;
-    private final String message;
 
     OutputEndedException(String message) {
-      this.message = message;
-    }
-
-    @Override
-    public String getMessage() {
-      return message;
+      super(message);
     }
   }
 

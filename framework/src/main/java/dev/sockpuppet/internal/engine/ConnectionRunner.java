@@ -15,8 +15,9 @@ import java.util.function.BooleanSupplier;
  * <p>Two promises hold on every path. Every {@link Throwable} (an exception, an {@link
  * AssertionError} from a reply function, an {@link OutOfMemoryError}) becomes a problem of the fake
  * and resets the connection, so nothing that goes wrong here can vanish with the thread; only
- * failures caused by the fake stopping are expected and stay quiet. And the transport is closed
- * when the runner ends, whatever the recording says.
+ * failures caused by the fake stopping, or by a fault that ended the connection on purpose, are
+ * expected and stay quiet. And the transport is closed when the runner ends, whatever the
+ * recording says.
  */
 public final class ConnectionRunner implements Runnable {
   private static final System.Logger LOG = System.getLogger(ConnectionRunner.class.getName());
@@ -98,11 +99,13 @@ public final class ConnectionRunner implements Runnable {
     if (e instanceof WriteStalledException || e instanceof ScriptFailure) {
       return; // reported where it happened; a stall was also reset there, and a script's connection closes
     }
+    String fault = io.endedByFault();
     boolean expected =
-        stopping.getAsBoolean() && (!(e instanceof Error) || e instanceof AssertionError);
+        (stopping.getAsBoolean() || fault != null) && (!(e instanceof Error) || e instanceof AssertionError);
     if (expected) {
-      // A read woken by the shutdown, an interrupt, or whatever a handler made of them.
-      LOG.log(Level.DEBUG, io.record() + " ended by the fake's stop", e);
+      // A read woken by the shutdown or by a fault that ended the connection on purpose, an
+      // interrupt, or whatever a handler made of them.
+      LOG.log(Level.DEBUG, io.record() + " ended by " + (fault != null ? "the fault " + fault : "the fake's stop"), e);
       return;
     }
     if (handler == null && e instanceof IOException) {

@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
  * until its expectation decides; a send writes through the connection, so it is recorded as far as
  * it got; pauses and stalls end when the fake stops (it interrupts this thread).
  *
- * <p>A step that fails is reported once, as a problem of the fake with the full explanation, and
+ * <p>A connection that a configured fault ends (close or reset after N bytes) ends the script
+ * there without a failure: the test asked for it. A step that fails is reported once, as a problem of the fake with the full explanation, and
  * thrown as a {@link ScriptFailure}; the runner then closes the connection. A failure the fake's
  * stop caused (a read woken by the close, an interrupt) is not the script's and is rethrown as it
  * is, for the runner to treat as the stop.
@@ -57,6 +58,11 @@ final class ScriptPlayer implements Handler {
         throw e;
       } catch (IOException e) {
         if (stopping.getAsBoolean()) {
+          throw e;
+        }
+        if (io.endedByFault() != null) {
+          // A fault the test asked for ended the connection: the conversation ends here, as configured.
+          progress.finished();
           throw e;
         }
         throw fail(io, i, "the " + (step instanceof Step.Send ? "write" : "connection") + " failed: " + e.getMessage(),
@@ -138,6 +144,12 @@ final class ScriptPlayer implements Handler {
       ConnectionIo io, int index, String why, Step.Expect expect, long differsAt, String nearestMiss) {
     if (stopping.getAsBoolean()) {
       return new ScriptFailure(io.record() + ": the fake stopped during script step " + (index + 1), null, null);
+    }
+    String fault = io.endedByFault();
+    if (fault != null) {
+      // The connection ended because a fault the test configured ended it, not because the program erred.
+      progress.finished();
+      return new ScriptFailure(io.record() + ": " + fault + " ended script step " + (index + 1), null, null);
     }
     progress.failed();
     Step step = steps.get(index);

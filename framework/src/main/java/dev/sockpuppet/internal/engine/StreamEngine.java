@@ -1,6 +1,7 @@
 package dev.sockpuppet.internal.engine;
 
 import dev.sockpuppet.PeerCredentials;
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import dev.sockpuppet.internal.recording.TrafficRecord;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class StreamEngine implements FakeCore.Running {
   private final Object lock = new Object();
   private final List<Worker> workers = new ArrayList<>();
   private volatile boolean stopping;
+  private volatile List<Fault> faults = List.of();
 
   public StreamEngine(
       String threadPrefix,
@@ -54,6 +56,12 @@ public final class StreamEngine implements FakeCore.Running {
     this.behaviour = behaviour;
     this.setup = setup;
     this.acceptor = new ThreadAcceptor(threadPrefix + "-accept");
+  }
+
+  /** Plays every connection with those of {@code faults} that apply to it; call before {@link #start()}. */
+  public StreamEngine withFaults(List<Fault> faults) {
+    this.faults = List.copyOf(faults);
+    return this;
   }
 
   public void start() {
@@ -82,7 +90,11 @@ public final class StreamEngine implements FakeCore.Running {
         return;
       }
       ConnectionRecord record = traffic.openConnection(transport.localAddress(), transport.remoteAddress(), credentials);
-      ConnectionIo io = new ConnectionIo(record, transport, traffic.recorder(), problems, timeout);
+      Transport played = FaultyTransport.wrap(transport, faults, record);
+      if (!played.isOpen()) {
+        return; // a fault reset or refused it as it opened: on record, and no behaviour plays it
+      }
+      ConnectionIo io = new ConnectionIo(record, played, traffic.recorder(), problems, timeout);
       ConnectionRunner runner = behaviour.runner(io, problems, () -> stopping);
       try {
         workers.add(new Worker(runner, Threads.start(threadPrefix + "-conn-" + record.index(), runner)));

@@ -1,5 +1,6 @@
 package dev.sockpuppet.internal.engine;
 
+import dev.sockpuppet.Direction;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -40,6 +41,14 @@ public interface Transport {
    */
   void write(ByteBuffer from, long timeoutNanos) throws IOException;
 
+  /**
+   * Called before each write goes on record, and waits while something holds what the fake sends
+   * on purpose (a fault's stall or latency), so the recording never shows as sent what is still
+   * held back. Throws a {@link java.nio.channels.ClosedChannelException} if the transport closes
+   * meanwhile; nothing of the write left then.
+   */
+  default void beforeWrite() throws IOException {}
+
   /** Ends the fake's output: the program reads end-of-stream, and may still send. */
   void shutdownOutput() throws IOException;
 
@@ -54,6 +63,23 @@ public interface Transport {
 
   /** Whether neither {@link #close()} nor {@link #reset()} was called yet. */
   boolean isOpen();
+
+  /**
+   * Called once the outcome of the last {@link #read} ({@link Direction#RECEIVED}) or {@link
+   * #write} ({@link Direction#SENT}) is on record: the bytes read, or how far the write got. A fault
+   * that ends the connection after N bytes ends it here rather than inside the read or write, so
+   * the recording is complete, and shows the bytes before the end they caused, by the time anyone
+   * sees the connection end.
+   */
+  default void recorded(Direction direction) {}
+
+  /**
+   * The fault that ended this transport on purpose (e.g. {@code close after 10 bytes towards the
+   * program}), or null: failures it causes in a handler or responder are expected, not problems.
+   */
+  default String endedByFault() {
+    return null;
+  }
 
   /** The fake's address on this connection, or null if the transport has none. */
   SocketAddress localAddress();

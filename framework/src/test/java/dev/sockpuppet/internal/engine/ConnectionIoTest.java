@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import dev.sockpuppet.internal.recording.TrafficRecord;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -27,9 +26,7 @@ class ConnectionIoTest {
   }
 
   /** A program that always has more to send: every read finds another KiB, a little later. */
-  private static final class EndlessTransport implements Transport {
-    private volatile boolean open = true;
-
+  private static final class EndlessTransport extends TestTransport {
     @Override
     public int read(ByteBuffer into, long timeoutNanos) {
       LockSupport.parkNanos(50_000); // a dribble keeps the test light: about 20 MB/s at most
@@ -41,34 +38,6 @@ class ConnectionIoTest {
     @Override
     public void write(ByteBuffer from, long timeoutNanos) {
       from.position(from.limit());
-    }
-
-    @Override
-    public void shutdownOutput() {}
-
-    @Override
-    public void reset() {
-      close();
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-      return null;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-      return null;
     }
   }
 }
