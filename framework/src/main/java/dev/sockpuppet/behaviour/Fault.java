@@ -43,7 +43,7 @@ import java.util.Objects;
  */
 public final class Fault {
   static {
-    Access.set((Access.FaultAccess) fault -> fault.spec);
+    Access.setFaults(fault -> fault.spec);
   }
 
   private final FaultSpec spec;

@@ -62,7 +62,7 @@ public final class Script {
   private static final int MAX_STEPS = 16 * 1024 * 1024;
 
   static {
-    Access.set((Access.ScriptAccess) script -> script.steps);
+    Access.setScripts(script -> script.steps);
   }
 
   private final List<Step> steps;

@@ -78,7 +78,7 @@ public final class Access {
   }
 
   /** Called once, by {@link Script}'s class initialisation. */
-  public static void set(ScriptAccess access) {
+  public static void setScripts(ScriptAccess access) {
     scripts = access;
   }
 
@@ -92,7 +92,7 @@ public final class Access {
   }
 
   /** Called once, by {@link Fault}'s class initialisation. */
-  public static void set(FaultAccess access) {
+  public static void setFaults(FaultAccess access) {
     faults = access;
   }
 
