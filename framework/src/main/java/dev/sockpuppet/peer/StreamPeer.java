@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.opentest4j.AssertionFailedError;
@@ -52,8 +51,6 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
   private volatile Handler handler;
   private volatile Responder responder = Responder.sink();
   private volatile boolean unfinishedScriptsAllowed;
-  /** Guarded by itself; configured before the first start. */
-  private final List<Fault> faults = new ArrayList<>();
   private volatile PeerEngine engine;
 
   StreamPeer(String kind, String defaultName) {
@@ -101,15 +98,7 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
   }
 
   final void configureFaults(Fault... added) {
-    Objects.requireNonNull(added, "faults");
-    List<Fault> checked = new ArrayList<>();
-    for (Fault fault : added) {
-      checked.add(Objects.requireNonNull(fault, "a fault in withFaults(…) is null"));
-    }
-    core.requireNew(added.length == 1 ? "withFault" : "withFaults");
-    synchronized (faults) {
-      faults.addAll(checked);
-    }
+    core.faults(added);
   }
 
   private Behaviour behaviour() {
@@ -123,10 +112,7 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
 
   /** What the connection's transport is wrapped in: the faults, if any (a fault never applies twice). */
   private PeerEngine.TransportWrapper wrapper() {
-    List<Fault> configured;
-    synchronized (faults) {
-      configured = List.copyOf(faults);
-    }
+    List<Fault> configured = core.faults();
     return configured.isEmpty()
         ? PeerEngine.TransportWrapper.NONE
         : (transport, record) -> FaultyTransport.wrap(transport, configured, record);

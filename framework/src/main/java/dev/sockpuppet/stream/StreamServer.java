@@ -56,8 +56,6 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   private volatile List<Script> scripts;
   private volatile boolean scriptForEvery;
   private volatile boolean unfinishedScriptsAllowed;
-  /** Guarded by itself; configured before the first start, so it never changes while running. */
-  private final List<Fault> faults = new ArrayList<>();
   /** The next connection {@link #takeConnection()} hands out; per run. */
   private final AtomicInteger taken = new AtomicInteger();
 
@@ -112,21 +110,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   }
 
   final void configureFaults(Fault... added) {
-    Objects.requireNonNull(added, "faults");
-    List<Fault> checked = new ArrayList<>();
-    for (Fault fault : added) {
-      checked.add(Objects.requireNonNull(fault, "a fault in withFaults(…) is null"));
-    }
-    core.requireNew(added.length == 1 ? "withFault" : "withFaults");
-    synchronized (faults) {
-      faults.addAll(checked);
-    }
-  }
-
-  private List<Fault> faults() {
-    synchronized (faults) {
-      return List.copyOf(faults);
-    }
+    core.faults(added);
   }
 
   /** A fresh behaviour for each run: a script's progress belongs to one run. */
@@ -164,7 +148,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
           }
           StreamEngine engine =
               new StreamEngine(Threads.prefix(name()), channel, run, timeout(), behaviour(), channelSetup());
-          engine.withFaults(faults());
+          engine.withFaults(core.faults());
           engine.start();
           return () -> {
             engine.stop();

@@ -1,10 +1,13 @@
 package dev.sockpuppet.internal.engine;
 
+import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.recording.TrafficRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,6 +57,8 @@ public final class FakeCore {
   private volatile String name;
   private volatile Duration timeout = DEFAULT_TIMEOUT;
   private volatile long memoryLimit = DEFAULT_MEMORY_LIMIT;
+  /** Guarded by itself; configured before the first start, so it never changes while running. */
+  private final List<Fault> faults = new ArrayList<>();
   private volatile State state = State.NEW;
   private volatile Run run;
   private Running running;
@@ -91,6 +96,26 @@ public final class FakeCore {
     }
     requireNew("withMemoryLimit");
     this.memoryLimit = bytes;
+  }
+
+  /** Adds faults for the fake's connections (the {@code withFault}/{@code withFaults} methods). */
+  public void faults(Fault... added) {
+    Objects.requireNonNull(added, "faults");
+    List<Fault> checked = new ArrayList<>();
+    for (Fault fault : added) {
+      checked.add(Objects.requireNonNull(fault, "a fault in withFaults(…) is null"));
+    }
+    requireNew(added.length == 1 ? "withFault" : "withFaults");
+    synchronized (faults) {
+      faults.addAll(checked);
+    }
+  }
+
+  /** The faults configured so far. */
+  public List<Fault> faults() {
+    synchronized (faults) {
+      return List.copyOf(faults);
+    }
   }
 
   /** Fails unless the fake was never started: {@code with…} methods configure before start(). */
