@@ -94,7 +94,7 @@ class BadInputTest {
       UnixSocketServer second = UnixSocketServer.create().withPath(path);
       IllegalStateException error = assertThrows(IllegalStateException.class, second::start);
       assertEquals(
-          "something is listening on " + path + " already; stop it, or choose another path", error.getMessage());
+          "something is listening on (or bound to) " + path + " already; stop it, or choose another path", error.getMessage());
       assertTrue(Files.exists(path), "the listener's socket file is left alone");
     }
   }

@@ -2,6 +2,7 @@ package dev.sockpuppet.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -167,7 +168,7 @@ public final class UnixSocketPaths {
     }
     if (somethingListens(path)) {
       throw new IllegalStateException(
-          "something is listening on " + path + " already; stop it, or choose another path");
+          "something is listening on (or bound to) " + path + " already; stop it, or choose another path");
     }
     // A socket file nobody listens on is what a crashed process leaves behind.
     Files.deleteIfExists(path);
@@ -208,6 +209,13 @@ public final class UnixSocketPaths {
       return true;
     } catch (ConnectException e) {
       return false;
+    } catch (SocketException e) {
+      // A live datagram socket (a syslog daemon's /dev/log) refuses a stream connection as the
+      // wrong type; a stale file of either type refuses it as a connection nobody accepts.
+      if (String.valueOf(e.getMessage()).contains("Protocol wrong type")) {
+        return true;
+      }
+      throw e;
     }
   }
 

@@ -7,22 +7,18 @@ import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.UnixSocketPaths;
+import dev.sockpuppet.internal.UnixSocketPlace;
 import dev.sockpuppet.internal.engine.StreamEngine;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -56,18 +52,10 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  */
 public final class UnixSocketServer extends StreamServer {
   private static final int BACKLOG = 4096;
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
-  private Path requestedPath;
-  private Path baseDirectory;
-  private String abstractName;
-  private Set<PosixFilePermission> permissions = OWNER_ONLY;
+  /** Configured before the first start; bound once per run under the lifecycle lock. */
+  private final UnixSocketPlace place = new UnixSocketPlace();
   private boolean peerCredentials;
-
-  private Path privateDirectory;
-  /** The path a bind is being tried on, for its error message. */
-  private Path attemptedPath;
   private volatile Path boundPath;
   private volatile SocketAddress boundAddress;
 
@@ -93,8 +81,7 @@ public final class UnixSocketServer extends StreamServer {
   public UnixSocketServer withPath(Path path) {
     Objects.requireNonNull(path, "path");
     core.requireNew("withPath");
-    this.requestedPath = path;
-    this.abstractName = null;
+    place.path(path);
     return this;
   }
 
@@ -106,7 +93,7 @@ public final class UnixSocketServer extends StreamServer {
   public UnixSocketServer withBaseDirectory(Path base) {
     Objects.requireNonNull(base, "base");
     core.requireNew("withBaseDirectory");
-    this.baseDirectory = base;
+    place.baseDirectory(base);
     return this;
   }
 
@@ -119,20 +106,13 @@ public final class UnixSocketServer extends StreamServer {
     Objects.requireNonNull(name, "name");
     UnixSocketPaths.checkAbstractName(name);
     core.requireNew("withAbstractName");
-    this.abstractName = name;
-    this.requestedPath = null;
+    place.abstractName(name);
     return this;
   }
 
   /** Permissions of the socket file, e.g. {@code "rw-rw----"} (default {@code "rw-------"}). */
   public UnixSocketServer withPermissions(String permissions) {
-    Objects.requireNonNull(permissions, "permissions");
-    try {
-      return withPermissions(PosixFilePermissions.fromString(permissions));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "permissions are written like \"rw-------\" (9 characters of r, w, x or -), got \"" + permissions + "\"", e);
-    }
+    return withPermissions(UnixSocketPlace.parsePermissions(permissions));
   }
 
   /**
@@ -144,7 +124,7 @@ public final class UnixSocketServer extends StreamServer {
   public UnixSocketServer withPermissions(Set<PosixFilePermission> permissions) {
     Objects.requireNonNull(permissions, "permissions");
     core.requireNew("withPermissions");
-    this.permissions = permissions.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(permissions);
+    place.permissions(permissions);
     return this;
   }
 
@@ -239,7 +219,8 @@ public final class UnixSocketServer extends StreamServer {
     core.requireStarted("path");
     if (boundPath == null) {
       throw new IllegalStateException(
-          description() + " listens in the abstract namespace as \"" + abstractName + "\" and has no path; use address()");
+          description() + " listens in the abstract namespace as \"" + place.abstractNameOrNull()
+              + "\" and has no path; use address()");
     }
     return boundPath;
   }
@@ -258,86 +239,13 @@ public final class UnixSocketServer extends StreamServer {
 
   @Override
   ServerSocketChannel bind() throws IOException {
-    try {
-      return bindSocket();
-    } catch (IOException e) {
-      // The JDK's bind errors name no path ("No such file or directory"); the reader needs it.
-      String where = abstractName != null ? "the abstract name \"" + abstractName + "\"" : String.valueOf(attemptedPath);
-      String hint =
-          String.valueOf(e.getMessage()).contains("ermission")
-              ? "; its directory must be writable and searchable by this user"
-              : "";
-      throw new IOException("cannot bind the Unix socket " + where + ": " + e.getMessage() + hint, e);
-    }
-  }
-
-  private ServerSocketChannel bindSocket() throws IOException {
-    if (abstractName != null) {
-      if (!UnixSocketPaths.hasAbstractNamespace()) {
-        throw new IllegalStateException(
-            "the abstract socket namespace exists only on Linux; use withPath(…) or the default path on this platform");
-      }
-      AFUNIXSocketAddress address = AFUNIXSocketAddress.inAbstractNamespace(abstractName);
-      AFUNIXServerSocketChannel channel = AFUNIXServerSocketChannel.open();
-      bindOrClose(channel, address);
-      boundAddress = address;
-      return channel;
-    }
-    boolean beyondOwner = permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
-    ServerSocketChannel channel;
-    SocketAddress address;
-    if (requestedPath != null) {
-      Path path = requestedPath.toAbsolutePath();
-      UnixSocketPaths.checkLength(path);
-      UnixSocketPaths.prepareForBind(path);
-      attemptedPath = path;
-      address = addressOf(path);
-      channel = bindOrClose(address);
-      boundPath = path;
-    } else if (baseDirectory == null && !beyondOwner) {
-      // The common case: a socket of its own name in the process's private directory. A random
-      // part keeps names unique; the rare clash with a live socket just draws again.
-      Path directory = UnixSocketPaths.processDirectory();
-      for (int attempt = 1; ; attempt++) {
-        Path path = directory.resolve(socketFileName("-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 36)));
-        UnixSocketPaths.checkLength(path);
-        attemptedPath = path;
-        address = addressOf(path);
-        try {
-          channel = bindOrClose(address);
-          boundPath = path;
-          break;
-        } catch (BindException e) {
-          if (attempt == 5) {
-            throw e;
-          }
-        }
-      }
-    } else {
-      // Other users are to reach this socket, or the caller chose where: a directory of its own.
-      privateDirectory =
-          baseDirectory == null
-              ? UnixSocketPaths.createPrivateDirectory()
-              : UnixSocketPaths.createPrivateDirectory(baseDirectory);
-      Path path = privateDirectory.resolve(socketFileName(""));
-      UnixSocketPaths.checkLength(path);
-      attemptedPath = path;
-      address = addressOf(path);
-      channel = bindOrClose(address);
-      boundPath = path;
-    }
-    try {
-      UnixSocketPaths.applyPermissions(boundPath, permissions);
-      if (privateDirectory != null && beyondOwner) {
-        UnixSocketPaths.openDirectoryFor(privateDirectory, permissions);
-      }
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-    // The path as the JDK names it, whichever library listens: the program under test connects
-    // with its own client, and a junixsocket address would be of no use to the JDK's.
-    boundAddress = UnixDomainSocketAddress.of(boundPath);
+    ServerSocketChannel channel =
+        place.bind(
+            name(),
+            path -> peerCredentials ? AFUNIXSocketAddress.of(path) : UnixDomainSocketAddress.of(path),
+            this::bindOrClose);
+    boundPath = place.boundPathOrNull();
+    boundAddress = place.boundAddress();
     return channel;
   }
 
@@ -354,41 +262,20 @@ public final class UnixSocketServer extends StreamServer {
 
   @Override
   void release() throws IOException {
-    if (boundPath != null) {
-      Files.deleteIfExists(boundPath);
-    }
-    if (privateDirectory != null) {
-      // Also after a failed start, when the socket file may exist but boundPath was never set.
-      if (boundPath == null) {
-        Files.deleteIfExists(privateDirectory.resolve(socketFileName("")));
-      }
-      Files.deleteIfExists(privateDirectory);
-    }
-  }
-
-  private String socketFileName(String unique) {
-    String safe = name().replaceAll("[^A-Za-z0-9._-]", "_");
-    return (safe.length() > 24 ? safe.substring(0, 24) : safe) + unique + ".sock";
-  }
-
-  /** The JDK's address, or junixsocket's when the server records peer credentials. */
-  private SocketAddress addressOf(Path path) throws IOException {
-    return peerCredentials ? AFUNIXSocketAddress.of(path) : UnixDomainSocketAddress.of(path);
+    place.release(name());
   }
 
   private ServerSocketChannel bindOrClose(SocketAddress address) throws IOException {
     ServerSocketChannel channel =
-        peerCredentials ? AFUNIXServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    bindOrClose(channel, address);
-    return channel;
-  }
-
-  private static void bindOrClose(ServerSocketChannel channel, SocketAddress address) throws IOException {
+        peerCredentials || address instanceof AFUNIXSocketAddress
+            ? AFUNIXServerSocketChannel.open()
+            : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       channel.bind(address, BACKLOG);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
+    return channel;
   }
 }
