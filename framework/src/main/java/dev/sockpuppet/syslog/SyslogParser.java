@@ -1,0 +1,695 @@
+package dev.sockpuppet.syslog;
+
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.internal.HexDump;
+import java.io.ByteArrayOutputStream;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.Month;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one syslog record (a datagram, or one record {@link SyslogRecords} cut from a stream) into
+ * a {@link SyslogMessage}. It never throws on any content and never loses a record: what it cannot
+ * read is said in the message's parse error, and {@code raw} is always the record as given.
+ *
+ * <p>The order of decisions:
+ *
+ * <ol>
+ *   <li>PRI: {@code <} 1–3 digits without a leading zero, 0..191, {@code >}. Anything else makes the
+ *       record {@link SyslogFormat#UNPARSED}: user.notice (PRI 13) with the whole record as MSG, as
+ *       RFC 3164 §4.3.3 tells a relay to do.
+ *   <li>RFC 5424 when VERSION (1–3 digits) and a space follow and then something that starts like
+ *       a TIMESTAMP: {@code -} or four digits and {@code -}. Requiring the timestamp's start keeps
+ *       BSD messages whose text starts with a number ({@code <11>3 disks failed}) out of RFC 5424.
+ *   <li>Otherwise RFC 3164, read as described on {@link SyslogMessage}.
+ * </ol>
+ *
+ * <p>Not thread-safe; each call makes its own parser.
+ */
+final class SyslogParser {
+  /** How much of a record the parser reads and decodes; records are far smaller in practice. */
+  static final int WINDOW = 64 * 1024 * 1024;
+
+  private static final int DEFAULT_PRIORITY = 13;
+  private static final String AS_USER_NOTICE =
+      "; taken as user.notice (PRI 13) with the whole record as MSG (RFC 3164 §4.3.3)";
+  private static final String[] HEADER = {"TIMESTAMP", "HOSTNAME", "APP-NAME", "PROCID", "MSGID", "STRUCTURED-DATA"};
+  /** RFC 5424 §6 length limits of HEADER's fields, 0 where the grammar sets none. */
+  private static final int[] LIMIT = {0, 255, 48, 128, 32};
+  private static final int SD_NAME_LIMIT = 32;
+
+  private static final Pattern RFC3339 =
+      Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
+  private static final Pattern BSD_TIMESTAMP =
+      Pattern.compile("(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( [1-9]|\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2})");
+  private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  /** Longest timestamp text either pattern can match, so a lookahead string of this size suffices. */
+  private static final int LONGEST_TIMESTAMP = 40;
+
+  private final byte[] b;
+  private final int n;
+  private final ZonedDateTime receivedAt;
+  private final List<String> errors = new ArrayList<>();
+  private int pos;
+
+  // What the message is built from; SyslogMessage reads these.
+  SyslogFormat format = SyslogFormat.UNPARSED;
+  int priority = DEFAULT_PRIORITY;
+  String timestampText;
+  Instant timestamp;
+  String hostname;
+  String appName;
+  String procId;
+  String msgId;
+  final List<SdElement> structuredData = new ArrayList<>();
+  int messageStart;
+
+  private SyslogParser(Bytes raw, ZonedDateTime receivedAt) {
+    this.b = raw.first(WINDOW).toByteArray();
+    this.n = b.length;
+    this.receivedAt = receivedAt;
+  }
+
+  /** {@link #parse(int, Bytes, SocketAddress, Duration, ZonedDateTime, String)} without a framing problem. */
+  static SyslogMessage parse(int index, Bytes raw, SocketAddress senderOrNull, Duration at, ZonedDateTime receivedAt) {
+    return parse(index, raw, senderOrNull, at, receivedAt, null);
+  }
+
+  /**
+   * Parses one record.
+   *
+   * @param index the message's position among the server's messages, from 0
+   * @param raw the record exactly as received, without stream framing (octet count, trailer)
+   * @param senderOrNull where it came from, if known
+   * @param at time since the recording began
+   * @param receivedAt when it arrived, in the zone that RFC 3164 timestamps (which have neither
+   *     year nor zone) are read in; the server passes {@code ZonedDateTime.now()}
+   * @param framingProblemOrNull what {@link SyslogRecords} said was wrong with the record's framing
+   *     (cut at the maximum, ended without a trailer…); it comes first in the parse error
+   * @throws IllegalArgumentException only for a negative index; never because of what {@code raw}
+   *     holds
+   */
+  static SyslogMessage parse(
+      int index, Bytes raw, SocketAddress senderOrNull, Duration at, ZonedDateTime receivedAt, String framingProblemOrNull) {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    if (index < 0) {
+      throw new IllegalArgumentException("index must not be negative: " + index);
+    }
+    SyslogParser parser = new SyslogParser(raw, receivedAt);
+    if (framingProblemOrNull != null) {
+      parser.errors.add(framingProblemOrNull);
+    }
+    try {
+      parser.read();
+    } catch (RuntimeException e) {
+      // A bug here must not lose the record: keep it whole, as unparsed, and say what happened. The
+      // fuzz test checks that this line is never reached.
+      parser.failed(e);
+    }
+    Body body = Body.of(raw.slice(parser.messageStart, raw.size()));
+    if (body.cut) {
+      parser.errors.add("MSG is " + (raw.size() - parser.messageStart) + " bytes; message() holds the text of the first " + WINDOW);
+    }
+    return new SyslogMessage(index, raw, senderOrNull, at, parser, body.text, body.utf8);
+  }
+
+  /** The parse error: every problem found, in order, or null when there was none. */
+  String parseError() {
+    return errors.isEmpty() ? null : String.join("; ", errors);
+  }
+
+  private void read() {
+    if (!readPri()) {
+      return;
+    }
+    if (readVersion()) {
+      format = SyslogFormat.RFC5424;
+      readRfc5424();
+    } else {
+      format = SyslogFormat.RFC3164;
+      readRfc3164();
+    }
+  }
+
+  private void failed(RuntimeException e) {
+    format = SyslogFormat.UNPARSED;
+    priority = DEFAULT_PRIORITY;
+    timestampText = null;
+    timestamp = null;
+    hostname = appName = procId = msgId = null;
+    structuredData.clear();
+    messageStart = 0;
+    errors.add("internal parser error " + e + AS_USER_NOTICE);
+  }
+
+  // ---- PRI and VERSION ----
+
+  private boolean readPri() {
+    if (n == 0) {
+      errors.add("empty record: no PRI at offset 0" + AS_USER_NOTICE);
+      return false;
+    }
+    if (b[0] != '<') {
+      errors.add("no PRI: the record starts with " + describe(b[0]) + ", not '<', at offset 0" + AS_USER_NOTICE);
+      return false;
+    }
+    int close = -1;
+    for (int i = 1; i < n && i <= 5; i++) {
+      if (b[i] == '>') {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) {
+      errors.add("PRI \"" + escaped(0, Math.min(n, 5)) + "\" is not closed by '>' after at most 3 digits at offset 0" + AS_USER_NOTICE);
+      return false;
+    }
+    String pri = "PRI \"" + escaped(0, close + 1) + "\"";
+    String problem;
+    if (close == 1) {
+      problem = " has no digits";
+    } else if (!allDigits(1, close)) {
+      problem = " is not a number";
+    } else if (close > 4) {
+      problem = " has more than 3 digits";
+    } else if (close > 2 && b[1] == '0') {
+      problem = " has a leading zero, which RFC 5424 §6.2.1 forbids,";
+    } else {
+      int value = Integer.parseInt(ascii(1, close));
+      if (value <= 191) {
+        priority = value;
+        pos = close + 1;
+        return true;
+      }
+      problem = " is out of range 0..191";
+    }
+    errors.add(pri + problem + " at offset 0" + AS_USER_NOTICE);
+    return false;
+  }
+
+  /** Reads {@code VERSION SP} if an RFC 5424 header follows the PRI; see the class comment. */
+  private boolean readVersion() {
+    int start = pos;
+    int end = start;
+    while (end < n && end - start < 3 && isDigit(b[end])) {
+      end++;
+    }
+    if (end == start || b[start] == '0' || end >= n || b[end] != ' ') {
+      return false;
+    }
+    int t = end + 1;
+    boolean nilTimestamp = t < n && b[t] == '-' && (t + 1 == n || b[t + 1] == ' ');
+    boolean dateTimestamp = t + 4 < n && allDigits(t, t + 4) && b[t + 4] == '-';
+    if (!nilTimestamp && !dateTimestamp) {
+      return false;
+    }
+    if (end - start != 1 || b[start] != '1') {
+      errors.add("VERSION \"" + ascii(start, end) + "\" at offset " + start + " is not 1, the only version RFC 5424 defines; read as version 1");
+    }
+    pos = t;
+    return true;
+  }
+
+  // ---- RFC 5424 ----
+
+  private void readRfc5424() {
+    for (int field = 0; field < LIMIT.length; field++) {
+      if (pos >= n) {
+        truncated(field);
+        return;
+      }
+      int start = pos;
+      int end = tokenEnd(start);
+      String value = field == 0 ? timestamp5424(start, end) : headerField(field, start, end);
+      switch (field) {
+        case 1 -> hostname = value;
+        case 2 -> appName = value;
+        case 3 -> procId = value;
+        case 4 -> msgId = value;
+        default -> {
+          // TIMESTAMP: timestamp5424 has set timestampText and timestamp.
+        }
+      }
+      pos = end;
+      if (pos >= n) {
+        truncated(field + 1);
+        return;
+      }
+      pos++; // the SP; tokenEnd stops only there or at the end
+    }
+    if (pos >= n) {
+      truncated(LIMIT.length);
+      return;
+    }
+    readStructuredData();
+  }
+
+  /** Records that the header ends before {@code HEADER[missing]}; the MSG is then empty. */
+  private void truncated(int missing) {
+    String after = missing == 0 ? "VERSION" : HEADER[missing - 1];
+    List<String> absent = List.of(HEADER).subList(missing, HEADER.length);
+    errors.add("header truncated after " + after + " at offset " + n + ": " + String.join(", ", absent) + " missing");
+    messageStart = n;
+  }
+
+  private String timestamp5424(int start, int end) {
+    if (start == end) {
+      errors.add("TIMESTAMP is empty (two spaces in a row) at offset " + start);
+      return null;
+    }
+    if (end - start == 1 && b[start] == '-') {
+      return null;
+    }
+    timestampText = utf8(start, end);
+    Matcher m = RFC3339.matcher(timestampText);
+    if (!m.matches()) {
+      errors.add(
+          "TIMESTAMP \"" + escaped(start, end) + "\" is not an RFC 5424 date-time (YYYY-MM-DDThh:mm:ss[.fraction] and Z or ±hh:mm) at offset " + start);
+      return null;
+    }
+    timestamp = rfc3339Instant(m, start);
+    return null;
+  }
+
+  /** The instant of an RFC 3339 match, or null with a parse error when the values are impossible. */
+  private Instant rfc3339Instant(Matcher m, int offset) {
+    String fraction = m.group(7);
+    try {
+      int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
+      LocalDateTime local =
+          LocalDateTime.of(
+              Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+              Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), nanos);
+      ZoneOffset zone = m.group(8).equals("Z") ? ZoneOffset.UTC : ZoneOffset.of(m.group(8));
+      if (fraction != null && fraction.length() > 6) {
+        errors.add("TIMESTAMP \"" + m.group() + "\" has " + fraction.length() + " fractional digits, RFC 5424 allows 6, at offset " + offset);
+      }
+      return local.toInstant(zone);
+    } catch (DateTimeException e) {
+      errors.add("TIMESTAMP \"" + m.group() + "\" is not a valid date and time (" + e.getMessage() + ") at offset " + offset);
+      return null;
+    }
+  }
+
+  /** HOSTNAME, APP-NAME, PROCID or MSGID: null for NILVALUE; a broken value is kept with an error. */
+  private String headerField(int field, int start, int end) {
+    String name = HEADER[field];
+    if (start == end) {
+      errors.add(name + " is empty (two spaces in a row) at offset " + start);
+      return null;
+    }
+    if (end - start == 1 && b[start] == '-') {
+      return null;
+    }
+    checkPrintable(name, start, end);
+    if (end - start > LIMIT[field]) {
+      errors.add(name + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + LIMIT[field]);
+    }
+    return utf8(start, end);
+  }
+
+  private void checkPrintable(String name, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (!isPrintUsAscii(b[i])) {
+        errors.add(name + " has byte " + hex(b[i]) + ", which is not printable US-ASCII, at offset " + i);
+        return;
+      }
+    }
+  }
+
+  private void readStructuredData() {
+    if (b[pos] == '-') {
+      pos++;
+    } else if (b[pos] == '[') {
+      while (pos < n && b[pos] == '[') {
+        int start = pos;
+        SdElement element = readElement();
+        if (element == null) {
+          // What could not be read stays readable as the message text.
+          messageStart = start;
+          return;
+        }
+        for (SdElement earlier : structuredData) {
+          if (earlier.id().equals(element.id())) {
+            errors.add("SD-ID \"" + element.id() + "\" at offset " + start + " appears twice, which RFC 5424 §6.3.2 forbids");
+            break;
+          }
+        }
+        structuredData.add(element);
+      }
+    } else {
+      errors.add("STRUCTURED-DATA is neither '-' nor an SD-ELEMENT starting with '[' at offset " + pos + "; the rest is kept as MSG");
+      messageStart = pos;
+      return;
+    }
+    if (pos >= n) {
+      messageStart = n;
+    } else if (b[pos] == ' ') {
+      messageStart = pos + 1;
+    } else {
+      errors.add("STRUCTURED-DATA is followed by " + describe(b[pos]) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
+      messageStart = pos;
+    }
+  }
+
+  /** One {@code [SD-ID *(SP PARAM-NAME="PARAM-VALUE")]} from {@code pos}, or null after a parse error. */
+  private SdElement readElement() {
+    int start = pos++;
+    int idStart = pos;
+    while (pos < n && b[pos] != ' ' && b[pos] != ']') {
+      pos++;
+    }
+    if (pos >= n) {
+      return unterminated(start);
+    }
+    String id = sdName("SD-ID", idStart, pos);
+    if (id == null) {
+      return null;
+    }
+    List<SdParam> params = new ArrayList<>();
+    while (true) {
+      if (pos >= n) {
+        return unterminated(start);
+      }
+      if (b[pos] == ']') {
+        pos++;
+        return new SdElement(id, params);
+      }
+      pos++; // the SP before a parameter; the loops stop only at SP or ']'
+      int nameStart = pos;
+      while (pos < n && b[pos] != '=' && b[pos] != ' ' && b[pos] != ']' && b[pos] != '"') {
+        pos++;
+      }
+      if (pos >= n) {
+        return unterminated(start);
+      }
+      if (b[pos] != '=') {
+        errors.add("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(b[pos]) + " where '=' belongs, at offset " + pos);
+        return null;
+      }
+      String name = sdName("PARAM-NAME", nameStart, pos);
+      if (name == null) {
+        return null;
+      }
+      pos++;
+      if (pos >= n) {
+        return unterminated(start);
+      }
+      if (b[pos] != '"') {
+        errors.add("PARAM-VALUE of \"" + name + "\" does not start with '\"' at offset " + pos);
+        return null;
+      }
+      String value = paramValue(name);
+      if (value == null) {
+        return unterminated(start);
+      }
+      params.add(new SdParam(name, value));
+      if (pos < n && b[pos] != ' ' && b[pos] != ']') {
+        errors.add("PARAM-VALUE of \"" + name + "\" is followed by " + describe(b[pos]) + ", not a space or ']', at offset " + pos);
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The PARAM-VALUE whose opening quote is at {@code pos}, unescaped; null if no closing quote
+   * comes. Only {@code \"}, {@code \\} and {@code \]} are escapes: RFC 5424 §6.3.3 keeps a
+   * backslash before anything else as it is.
+   */
+  private String paramValue(String name) {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    int bareBracket = -1;
+    for (pos++; pos < n; pos++) {
+      byte c = b[pos];
+      if (c == '\\' && pos + 1 < n && (b[pos + 1] == '"' || b[pos + 1] == '\\' || b[pos + 1] == ']')) {
+        value.write(b[++pos]);
+      } else if (c == '"') {
+        pos++;
+        if (bareBracket >= 0) {
+          errors.add("PARAM-VALUE of \"" + name + "\" has ']' without a backslash at offset " + bareBracket + "; kept as ']'");
+        }
+        return new String(value.toByteArray(), StandardCharsets.UTF_8);
+      } else {
+        if (c == ']' && bareBracket < 0) {
+          bareBracket = pos;
+        }
+        value.write(c);
+      }
+    }
+    return null;
+  }
+
+  /** An SD-NAME: 1 to 32 printable US-ASCII characters but '=', SP, ']' and '"'; null if empty. */
+  private String sdName(String what, int start, int end) {
+    if (start == end) {
+      errors.add(what + " is empty at offset " + start);
+      return null;
+    }
+    checkPrintable(what, start, end);
+    if (end - start > SD_NAME_LIMIT) {
+      errors.add(what + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + SD_NAME_LIMIT);
+    }
+    return utf8(start, end);
+  }
+
+  private SdElement unterminated(int start) {
+    errors.add("SD-ELEMENT at offset " + start + " is not closed by ']' before the record ends at offset " + n + "; the rest is kept as MSG");
+    return null;
+  }
+
+  // ---- RFC 3164 ----
+
+  private void readRfc3164() {
+    boolean stamped = readBsdTimestamp();
+    int end = tokenEnd(pos);
+    if (readTag(pos, end)) {
+      return;
+    }
+    if (stamped && isHostname(pos, end)) {
+      hostname = ascii(pos, end);
+      if (end >= n) {
+        messageStart = n;
+        return;
+      }
+      int next = end + 1;
+      if (!readTag(next, tokenEnd(next))) {
+        messageStart = next;
+      }
+      return;
+    }
+    messageStart = pos;
+  }
+
+  /** Reads a BSD {@code Mmm dd hh:mm:ss} or an RFC 3339 timestamp and the space after it, if there is one. */
+  private boolean readBsdTimestamp() {
+    String ahead = ascii(pos, Math.min(n, pos + LONGEST_TIMESTAMP));
+    Matcher bsd = BSD_TIMESTAMP.matcher(ahead);
+    Matcher iso = RFC3339.matcher(ahead);
+    boolean isBsd = bsd.lookingAt() && endsToken(pos + bsd.end());
+    if (!isBsd && !(iso.lookingAt() && endsToken(pos + iso.end()))) {
+      return false;
+    }
+    Matcher m = isBsd ? bsd : iso;
+    timestampText = m.group();
+    timestamp = isBsd ? bsdInstant(m, pos) : rfc3339Instant(m, pos);
+    pos += m.end();
+    if (pos < n) {
+      pos++;
+    }
+    return true;
+  }
+
+  /**
+   * An RFC 3164 timestamp has no year and no zone: it is read in the zone of the receive time and
+   * in the receive time's year, or the year before when that would put it more than a day after
+   * the receive time (a message from Dec 31 read on Jan 1).
+   */
+  private Instant bsdInstant(Matcher m, int offset) {
+    Month month = Month.of(MONTHS.indexOf(m.group(1)) / 3 + 1);
+    int day = Integer.parseInt(m.group(2).trim());
+    int hour = Integer.parseInt(m.group(3));
+    int minute = Integer.parseInt(m.group(4));
+    int second = Integer.parseInt(m.group(5));
+    int year = receivedAt.getYear();
+    String problem = null;
+    for (int y = year; y >= year - 1; y--) {
+      try {
+        ZonedDateTime t = ZonedDateTime.of(LocalDateTime.of(y, month, day, hour, minute, second), receivedAt.getZone());
+        if (y == year && t.isAfter(receivedAt.plusDays(1))) {
+          continue;
+        }
+        return t.toInstant();
+      } catch (DateTimeException e) {
+        problem = problem == null ? e.getMessage() : problem;
+      }
+    }
+    errors.add("TIMESTAMP \"" + m.group() + "\" is not a valid date and time in " + year + " or " + (year - 1) + " (" + problem + ") at offset " + offset);
+    return null;
+  }
+
+  /**
+   * Takes {@code start..end} as the TAG if it reads {@code name:} or {@code name[pid]:}, and the
+   * MSG as what follows it and one space.
+   */
+  private boolean readTag(int start, int end) {
+    if (end - start < 2 || b[end - 1] != ':') {
+      return false;
+    }
+    int nameEnd = start;
+    while (nameEnd < end - 1 && b[nameEnd] != '[' && b[nameEnd] != ']' && b[nameEnd] != ':' && (b[nameEnd] & 0xff) > ' ') {
+      nameEnd++;
+    }
+    if (nameEnd == start) {
+      return false;
+    }
+    String pid = null;
+    if (nameEnd < end - 1) {
+      // Only "[pid]" may stand between the name and the colon.
+      if (b[nameEnd] != '[' || b[end - 2] != ']' || end - 2 <= nameEnd) {
+        return false;
+      }
+      for (int i = nameEnd + 1; i < end - 2; i++) {
+        if (b[i] == '[' || b[i] == ']') {
+          return false;
+        }
+      }
+      pid = end - 2 > nameEnd + 1 ? utf8(nameEnd + 1, end - 2) : null;
+    }
+    appName = utf8(start, nameEnd);
+    procId = pid;
+    messageStart = end < n ? end + 1 : n;
+    return true;
+  }
+
+  private boolean isHostname(int start, int end) {
+    if (end == start || end - start > LIMIT[1]) {
+      return false;
+    }
+    for (int i = start; i < end; i++) {
+      if (!isPrintUsAscii(b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- bytes ----
+
+  /** Offset of the first space at or after {@code from}, or the end. */
+  private int tokenEnd(int from) {
+    int i = from;
+    while (i < n && b[i] != ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  private boolean endsToken(int at) {
+    return at >= n || b[at] == ' ';
+  }
+
+  private boolean allDigits(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!isDigit(b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isPrintUsAscii(byte c) {
+    return c >= 33 && c <= 126;
+  }
+
+  /** Bytes as ISO-8859-1, so that each char is one byte and offsets stay offsets. */
+  private String ascii(int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  private String utf8(int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.UTF_8);
+  }
+
+  private String escaped(int from, int to) {
+    byte[] part = new byte[to - from];
+    System.arraycopy(b, from, part, 0, part.length);
+    return HexDump.escaped(part);
+  }
+
+  private static String hex(byte c) {
+    return String.format("0x%02x", c & 0xff);
+  }
+
+  private static String describe(byte c) {
+    return c >= 32 && c < 127 ? "'" + (char) c + "'" : "byte " + hex(c);
+  }
+
+  /** The MSG as text: see {@link SyslogMessage#message()} for what is stripped and why. */
+  private static final class Body {
+    private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+
+    final String text;
+    final boolean utf8;
+    final boolean cut;
+
+    private Body(String text, boolean utf8, boolean cut) {
+      this.text = text;
+      this.utf8 = utf8;
+      this.cut = cut;
+    }
+
+    static Body of(Bytes message) {
+      boolean cut = message.size() > WINDOW;
+      byte[] bytes = message.first(WINDOW).toByteArray();
+      int from = 0;
+      int to = bytes.length;
+      if (to >= 3 && bytes[0] == BOM[0] && bytes[1] == BOM[1] && bytes[2] == BOM[2]) {
+        from = 3;
+      }
+      if (to > from && bytes[to - 1] == 0) {
+        to--;
+      }
+      if (to > from && bytes[to - 1] == '\n') {
+        to--;
+        if (to > from && bytes[to - 1] == '\r') {
+          to--;
+        }
+      }
+      boolean utf8 = isUtf8(bytes);
+      return new Body(new String(bytes, from, to - from, StandardCharsets.UTF_8), utf8, cut);
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+      try {
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes));
+        return true;
+      } catch (CharacterCodingException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.sockpuppet.syslog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockpuppet.Bytes;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random and mutated records (fixed seeds, so a failure repeats): the parser never throws, never
+ * takes its last-resort path, and always keeps the record as given; the splitter finds the same
+ * records however a random stream is cut.
+ */
+class SyslogFuzzTest {
+  private static final String[] SEEDS = {
+    "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \uFEFF'su root' failed",
+    "<165>1 2003-10-11T22:14:15.003Z host evntslog - ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Application\"][p@1 class=\"h\\]i\\\"g\\\\h\"] text",
+    "<134>1 - - myapp - - - no time no host",
+    "<11>Nov 21 18:46:12 myapp[31047]: hello local",
+    "<13>Nov  1 08:05:01 vm myapp: hello 3164",
+    "<14>myapp[42]: with ident\0",
+    "<13>2026-11-21T18:45:01.5+01:00 host app[7]: forwarded\r\n",
+    "Use the BFG!",
+  };
+  /** Bytes that matter to the grammar, inserted more often than chance would. */
+  private static final byte[] SPECIAL = "<>[]\"\\= -:0123456789T.Z+\n\r\0 NovJan".getBytes(StandardCharsets.ISO_8859_1);
+
+  @Test
+  void parsingNeverThrowsAndKeepsTheRecord() {
+    Random random = new Random(20240611L);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] input = i % 4 == 0 ? randomBytes(random) : mutate(random, SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8));
+      Bytes raw = Bytes.of(input);
+      SyslogMessage m = SyslogParser.parse(i, raw, null, Duration.ofNanos(i), SyslogParserTest.RECEIVED);
+      String context = "input #" + i + ": " + raw;
+      assertEquals(raw, m.raw(), context);
+      assertTrue(raw.endsWith(m.messageBytes()), context);
+      assertTrue(m.priority() >= 0 && m.priority() <= 191, context);
+      assertNotNull(m.message(), context);
+      assertNotNull(m.toString(), context);
+      m.parseError().ifPresent(error -> assertFalse(error.contains("internal parser error"), context + " → " + error));
+      if (m.format() == SyslogFormat.UNPARSED) {
+        assertEquals(raw, m.messageBytes(), context);
+        assertTrue(m.parseError().isPresent(), context);
+      }
+      assertEquals(m, SyslogParser.parse(i, raw, null, Duration.ofNanos(i), SyslogParserTest.RECEIVED), context);
+    }
+  }
+
+  @Test
+  void splittingRandomStreamsDoesNotDependOnHowTheyAreCut() {
+    Random random = new Random(7L);
+    for (int i = 0; i < 2_000; i++) {
+      ByteArrayOutputStream stream = new ByteArrayOutputStream();
+      int parts = 1 + random.nextInt(6);
+      for (int p = 0; p < parts; p++) {
+        byte[] record = random.nextBoolean() ? randomBytes(random) : mutate(random, SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8));
+        if (random.nextBoolean()) {
+          stream.writeBytes((record.length + " ").getBytes(StandardCharsets.US_ASCII));
+        }
+        stream.writeBytes(record);
+        if (random.nextBoolean()) {
+          stream.write(random.nextBoolean() ? '\n' : 0);
+        }
+      }
+      byte[] data = stream.toByteArray();
+      int max = 1 + random.nextInt(80);
+      for (SyslogRecords.Mode mode : SyslogRecords.Mode.values()) {
+        String context = mode + " max " + max + " stream #" + i + ": " + Bytes.of(data);
+        List<SyslogRecords.Framed> whole = split(mode, max, data, data.length);
+        assertEquals(whole, split(mode, max, data, 1), context);
+        assertEquals(whole, split(mode, max, data, 1 + random.nextInt(17)), context);
+        for (SyslogRecords.Framed record : whole) {
+          assertTrue(record.bytes().size() <= max, context);
+          assertTrue(record.offset() >= 0 && record.offset() < data.length, context);
+        }
+      }
+    }
+  }
+
+  static List<SyslogRecords.Framed> split(SyslogRecords.Mode mode, int max, byte[] data, int chunk) {
+    SyslogRecords records = new SyslogRecords(mode, max);
+    List<SyslogRecords.Framed> out = new ArrayList<>();
+    for (int at = 0; at < data.length; at += chunk) {
+      out.addAll(records.feed(data, at, Math.min(chunk, data.length - at)));
+    }
+    out.addAll(records.end());
+    return out;
+  }
+
+  private static byte[] randomBytes(Random random) {
+    byte[] bytes = new byte[random.nextInt(120)];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = random.nextInt(3) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)] : (byte) random.nextInt(256);
+    }
+    if (bytes.length > 0 && random.nextBoolean()) {
+      bytes[0] = '<';
+    }
+    return bytes;
+  }
+
+  /** A few random edits: replace, insert, delete, truncate, or repeat a slice. */
+  private static byte[] mutate(Random random, byte[] seed) {
+    List<Byte> bytes = new ArrayList<>();
+    for (byte b : seed) {
+      bytes.add(b);
+    }
+    int edits = 1 + random.nextInt(4);
+    for (int e = 0; e < edits; e++) {
+      int at = bytes.isEmpty() ? 0 : random.nextInt(bytes.size());
+      byte value = random.nextBoolean() ? SPECIAL[random.nextInt(SPECIAL.length)] : (byte) random.nextInt(256);
+      switch (random.nextInt(5)) {
+        case 0 -> {
+          if (!bytes.isEmpty()) {
+            bytes.set(at, value);
+          }
+        }
+        case 1 -> bytes.add(at, value);
+        case 2 -> {
+          if (!bytes.isEmpty()) {
+            bytes.remove(at);
+          }
+        }
+        case 3 -> bytes.subList(at, bytes.size()).clear();
+        default -> {
+          int to = Math.min(bytes.size(), at + random.nextInt(10));
+          bytes.addAll(at, new ArrayList<>(bytes.subList(at, to)));
+        }
+      }
+    }
+    byte[] out = new byte[bytes.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = bytes.get(i);
+    }
+    return out;
+  }
+}
