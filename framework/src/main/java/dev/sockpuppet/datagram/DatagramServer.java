@@ -6,6 +6,7 @@ import dev.sockpuppet.Direction;
 import dev.sockpuppet.FakeServer;
 import dev.sockpuppet.RecordingUsage;
 import dev.sockpuppet.Traffic;
+import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.engine.DatagramEngine;
@@ -40,6 +41,10 @@ import java.util.function.Predicate;
  * limit 64 MiB per run. See {@link dev.sockpuppet.Fake} for the lifecycle. Thread-safe.
  */
 public abstract sealed class DatagramServer implements FakeServer permits UdpServer, UnixDatagramServer {
+  static {
+    Access.setDatagramCores(fake -> ((DatagramServer) fake).core);
+  }
+
   final FakeCore core;
   private volatile DatagramResponder responder = DatagramResponder.sink();
   /** Guarded by itself; configured before the first start, so it never changes while running. */

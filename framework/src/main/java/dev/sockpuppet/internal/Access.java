@@ -1,13 +1,17 @@
 package dev.sockpuppet.internal;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.Fake;
 import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
+import dev.sockpuppet.datagram.DatagramServer;
+import dev.sockpuppet.internal.engine.FakeCore;
 import dev.sockpuppet.internal.engine.FaultSpec;
 import dev.sockpuppet.internal.engine.Reaction;
 import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.internal.script.Step;
+import dev.sockpuppet.stream.StreamServer;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -60,12 +64,47 @@ public final class Access {
     FaultSpec spec(Fault fault);
   }
 
+  /**
+   * The core of a fake, for a fake built on another one: a {@code SyslogServer} runs on a {@code
+   * UnixDatagramServer} or a {@code TcpServer} and names itself in its messages.
+   */
+  @FunctionalInterface
+  public interface CoreAccess {
+    FakeCore core(Fake fake);
+  }
+
+  private static volatile CoreAccess streamCores;
+  private static volatile CoreAccess datagramCores;
   private static volatile BytesAccess bytes;
   private static volatile ScriptAccess scripts;
   private static volatile ResponderAccess responders;
   private static volatile FaultAccess faults;
 
   private Access() {}
+
+  /** Called once, by {@code StreamServer}'s class initialisation. */
+  public static void setStreamCores(CoreAccess access) {
+    streamCores = access;
+  }
+
+  /** Called once, by {@code DatagramServer}'s class initialisation. */
+  public static void setDatagramCores(CoreAccess access) {
+    datagramCores = access;
+  }
+
+  /**
+   * The core of a stream or datagram server. An instance exists, so its class is initialised and
+   * has set its accessor.
+   */
+  public static FakeCore core(Fake fake) {
+    if (fake instanceof StreamServer) {
+      return streamCores.core(fake);
+    }
+    if (fake instanceof DatagramServer) {
+      return datagramCores.core(fake);
+    }
+    throw new IllegalArgumentException("no core access for " + fake);
+  }
 
   /** Called once, by {@link Bytes}' class initialisation. */
   public static void set(BytesAccess access) {

@@ -9,6 +9,7 @@ import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
+import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.engine.Behaviour;
@@ -48,6 +49,10 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   public static final Duration DEFAULT_TIMEOUT = FakeCore.DEFAULT_TIMEOUT;
   /** Bytes a recording keeps in memory unless {@code withMemoryLimit} says otherwise. */
   public static final long DEFAULT_MEMORY_LIMIT = FakeCore.DEFAULT_MEMORY_LIMIT;
+
+  static {
+    Access.setStreamCores(fake -> ((StreamServer) fake).core);
+  }
 
   final FakeCore core;
   private volatile Responder responder = Responder.sink();

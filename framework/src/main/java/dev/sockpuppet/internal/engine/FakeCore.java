@@ -52,7 +52,7 @@ public final class FakeCore {
 
   private enum State { NEW, RUNNING, STOPPED }
 
-  private final String kind;
+  private volatile String kind;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private volatile String name;
   private volatile Duration timeout = DEFAULT_TIMEOUT;
@@ -74,6 +74,13 @@ public final class FakeCore {
   }
 
   // ---- configuration (the with… methods) ----
+
+  /** Names the fake as another kind, for a fake built on this one (a SyslogServer on a TcpServer). */
+  public void kind(String kind) {
+    Objects.requireNonNull(kind, "kind");
+    requireNew("kind");
+    this.kind = kind;
+  }
 
   public void name(String name) {
     Objects.requireNonNull(name, "name");
