@@ -1,6 +1,7 @@
 package dev.sockpuppet;
 
 import dev.sockpuppet.http.HttpRequest;
+import dev.sockpuppet.syslog.SyslogServer;
 
 /**
  * The entry point of Sockpuppet's assertions.
@@ -32,6 +33,11 @@ public final class SocketAssertions {
   /** Assertions on one connection. */
   public static ConnectionAssert assertThat(Connection connection) {
     return new ConnectionAssert(connection, null);
+  }
+
+  /** Assertions on the messages a fake syslog daemon received, field by field. */
+  public static SyslogAssert assertThat(SyslogServer syslog) {
+    return new SyslogAssert(syslog, null);
   }
 
   /** Assertions on one HTTP request a fake received (see {@link HttpRequest#allOf(Traffic)}). */
