@@ -180,6 +180,22 @@ class DatagramServerTest {
   }
 
   @Test
+  void unixRecordsEmptyDatagramsFromAnUnnamedSenderBetweenOthers() throws Exception {
+    // junixsocket sends nothing for an empty buffer, so Python sends: unnamed, as logger does.
+    try (UnixDatagramServer server = UnixDatagramServer.create().start()) {
+      String script = "import socket\n"
+          + "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+          + "for payload in (b'', b'a', b'', b'', b'b'):\n"
+          + "    s.sendto(payload, '" + server.path() + "')\n";
+      ExternalTools.Result result = ExternalTools.run(List.of("python3", "-c", script), "");
+      assertEquals(0, result.exitCode(), result.stderr());
+      List<Datagram> received = server.awaitDatagrams(5);
+      assertEquals(List.of("", "a", "", "", "b"), received.stream().map(d -> d.bytes().text()).toList());
+      assertTrue(received.stream().allMatch(d -> d.sender().equals(UnixDomainSocketAddress.of(""))));
+    }
+  }
+
+  @Test
   void unixRecordsA200KibDatagramWhole() throws IOException {
     byte[] big = new byte[200 * 1024];
     new Random(3).nextBytes(big);
