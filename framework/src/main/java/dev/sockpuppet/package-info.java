@@ -10,6 +10,10 @@
  *       ({@link dev.sockpuppet.SocketAssertions});
  *   <li>{@code dev.sockpuppet.stream}: fakes that the program connects to over TCP or a Unix-domain
  *       stream socket ({@code TcpServer}, {@code UnixSocketServer});
+ *   <li>{@code dev.sockpuppet.datagram}: fakes that the program sends datagrams to over UDP or a
+ *       Unix datagram socket ({@code UdpServer}, {@code UnixDatagramServer});
+ *   <li>{@code dev.sockpuppet.syslog}: a fake syslog daemon ({@code SyslogServer}) that parses
+ *       RFC 5424 and RFC 3164 into {@code SyslogMessage}s;
  *   <li>{@code dev.sockpuppet.behaviour}: what a fake does on a connection: a canned {@code
  *       Responder}, {@code LineRules}, or a {@code Handler} of your own;
  *   <li>{@code dev.sockpuppet.http}: HTTP/1.1 on any stream fake ({@code HttpResponder}, {@code

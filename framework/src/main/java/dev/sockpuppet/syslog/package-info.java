@@ -1,5 +1,10 @@
 /**
- * Syslog messages as a fake syslog server receives them.
+ * A fake syslog daemon and the messages it receives.
+ *
+ * <p>{@link dev.sockpuppet.syslog.SyslogServer} listens where a syslog daemon would: a Unix
+ * datagram socket (the {@code /dev/log} case, the default), a Unix stream socket, UDP or TCP
+ * ({@link dev.sockpuppet.syslog.SyslogTransport}); {@link dev.sockpuppet.syslog.SyslogMatcher} says
+ * what a message should look like, for waits and for {@code SocketAssertions.assertThat(syslog)}.
  *
  * <p>{@link dev.sockpuppet.syslog.SyslogMessage} is one received message, parsed from RFC 5424 or
  * RFC 3164 (as glibc, {@code logger}, busybox, Python, Log4j2 and Logback write it) with its raw
