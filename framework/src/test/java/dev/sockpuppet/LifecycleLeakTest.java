@@ -61,6 +61,27 @@ class LifecycleLeakTest {
   }
 
   @Test
+  void udpServersLeaveNothingBehind() {
+    assertNoLeaks(() -> dev.sockpuppet.datagram.UdpServer.create().withName("leak"), 2_000);
+  }
+
+  @Test
+  void unixDatagramServersLeaveNothingBehind() {
+    assertNoLeaks(() -> dev.sockpuppet.datagram.UnixDatagramServer.create().withName("leak").withBaseDirectory(base), 2_000);
+  }
+
+  @Test
+  void syslogServersOnEveryTransportLeaveNothingBehind() {
+    dev.sockpuppet.syslog.SyslogTransport[] transports = dev.sockpuppet.syslog.SyslogTransport.values();
+    int[] next = {0};
+    assertNoLeaks(() -> {
+      dev.sockpuppet.syslog.SyslogTransport transport = transports[next[0]++ % transports.length];
+      dev.sockpuppet.syslog.SyslogServer syslog = dev.sockpuppet.syslog.SyslogServer.create(transport).withName("leak");
+      return transport.isUnix() ? syslog.withBaseDirectory(base) : syslog;
+    }, 2_000);
+  }
+
+  @Test
   void unixSocketServersInTheProcessDirectoryLeaveNothingBehind() {
     assertNoLeaks(() -> UnixSocketServer.create().withName("leak"));
   }
@@ -163,20 +184,24 @@ class LifecycleLeakTest {
     before.assertSameAs(Snapshot.take());
   }
 
-  private static void assertNoLeaks(Supplier<StreamServer> servers) {
+  private static void assertNoLeaks(Supplier<? extends FakeServer> servers) {
+    assertNoLeaks(servers, CYCLES);
+  }
+
+  private static void assertNoLeaks(Supplier<? extends FakeServer> servers, int cycles) {
     // The first cycles load classes and open the JDK's lazily created descriptors; count after them.
     for (int i = 0; i < 100; i++) {
       cycle(servers);
     }
     Snapshot before = Snapshot.take();
-    for (int i = 0; i < CYCLES; i++) {
+    for (int i = 0; i < cycles; i++) {
       cycle(servers);
     }
     before.assertSameAs(Snapshot.take());
   }
 
-  private static void cycle(Supplier<StreamServer> servers) {
-    StreamServer server = servers.get().start();
+  private static void cycle(Supplier<? extends FakeServer> servers) {
+    FakeServer server = servers.get().start();
     server.address();
     server.stop();
   }
