@@ -30,6 +30,7 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
         Behaviours.target(
             server::withResponder, server::withHandler, server::withScript, server::withScripts,
             server::withUnfinishedScriptsAllowed));
+    Faults.configure(origin, annotation.faults(), server::withFaults);
     return server;
   }
 

@@ -36,6 +36,7 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
         Behaviours.target(
             server::withResponder, server::withHandler, server::withScript, server::withScripts,
             server::withUnfinishedScriptsAllowed));
+    Faults.configure(origin, annotation.faults(), server::withFaults);
     return server;
   }
 
