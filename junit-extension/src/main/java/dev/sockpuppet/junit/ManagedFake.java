@@ -49,8 +49,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * named {@code daemon} declared by {@link WithUnixSocketServer @WithUnixSocketServer(name =
  * "daemon")} (or another {@code @With…} annotation) on the method, its class or an enclosing class.
  * Without {@code @ManagedFake}, or with an empty value, a parameter is matched by its type alone:
- * the fake's own class ({@code TcpServer}, {@code UnixSocketServer}) or a supertype ({@code
- * StreamServer}, {@code FakeServer}, {@code Fake}). If several fakes fit, or none has the name, a {@link
+ * the fake's own class ({@code TcpServer}, {@code UnixSocketServer}, {@code UdpServer}, {@code
+ * UnixDatagramServer}, {@code SyslogServer}) or a supertype ({@code StreamServer}, {@code
+ * DatagramServer}, {@code FakeServer}, {@code Fake}). If several fakes fit, or none has the name, a {@link
  * org.junit.jupiter.api.extension.ParameterResolutionException} lists the available names.
  * Parameter names are not used, so compiling with {@code -parameters} is not needed.
  */

@@ -7,9 +7,15 @@ package dev.sockpuppet.junit;
  *
  * <pre>{@code
  * @WithUnixSocketServer(responder = ResponderType.ECHO)
+ * @WithUdpServer(responder = ResponderType.ECHO)     // each datagram back to its sender
  * }</pre>
  *
+ * <p>On the datagram servers ({@link WithUdpServer}, {@link WithUnixDatagramServer}) the same
+ * values pick {@link dev.sockpuppet.datagram.DatagramResponder#sink()} and {@link
+ * dev.sockpuppet.datagram.DatagramResponder#echo()}.
+ *
  * @see dev.sockpuppet.behaviour.Responder
+ * @see dev.sockpuppet.datagram.DatagramResponder
  */
 public enum ResponderType {
   /** Records what arrives and sends nothing ({@link dev.sockpuppet.behaviour.Responder#sink()}); the default. */

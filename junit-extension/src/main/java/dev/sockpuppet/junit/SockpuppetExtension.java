@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The JUnit Jupiter extension behind {@link WithTcpServer}, {@link WithUnixSocketServer} and {@link
- * ManagedFake}. Those annotations register it, so tests never name it; {@code
+ * The JUnit Jupiter extension behind {@link WithTcpServer}, {@link WithUnixSocketServer}, {@link
+ * WithUdpServer}, {@link WithUnixDatagramServer}, {@link WithSyslogServer} and {@link ManagedFake}. Those annotations register it, so tests never name it; {@code
  * @ExtendWith(SockpuppetExtension.class)} is harmless but unnecessary.
  *
  * <pre>{@code
@@ -42,13 +42,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p><b>Injection.</b> A parameter of a test method, a lifecycle method or the test class's
  * constructor whose type is {@link dev.sockpuppet.Fake} or a subtype ({@code FakeServer}, {@code
- * StreamServer}, {@code TcpServer}, {@code UnixSocketServer}) receives the declared fake of that
+ * StreamServer}, {@code TcpServer}, {@code UnixSocketServer}, {@code DatagramServer}, {@code
+ * UdpServer}, {@code UnixDatagramServer}, {@code SyslogServer}) receives the declared fake of that
  * type; {@link ManagedFake @ManagedFake("name")} picks one by name. Code that runs once per class ({@code
  * @BeforeAll}, {@code @AfterAll}, a constructor under {@code @TestInstance(Lifecycle.PER_CLASS)})
  * sees only {@code scope = PER_CLASS} fakes.
  *
- * <p><b>Evidence.</b> When a test fails, the transcript of every fake it could see is added to the
- * failure as a suppressed exception, written to {@code
+ * <p><b>Evidence.</b> When a test fails, the transcript of every fake it could see (for a {@code
+ * SyslogServer} followed by the messages it parsed, one per line) is added to the failure as a
+ * suppressed exception, written to {@code
  * target/sockpuppet/<fully-qualified class name>/<method>/<fake>.txt} (a class's own fakes: {@code
  * target/sockpuppet/<fully-qualified class name>/<fake>.txt}; a repeated or parameterized test adds
  * the invocation to the method, {@code pings#2}, and a {@code @ParameterizedClass} to the class,

@@ -138,6 +138,14 @@ public @interface WithTcpServer {
   String[] lines() default {};
 
   /**
+   * Faults the server injects on purpose, one {@link StreamFault} each, e.g. {@code faults
+   * = @StreamFault(type = REFUSE, connections = 0)} to make the first connection attempt fail and a
+   * retry succeed, or {@code @StreamFault(type = LATENCY, delay = "200ms")}. Several combine as
+   * {@link dev.sockpuppet.behaviour.Fault} describes. Default: none.
+   */
+  StreamFault[] faults() default {};
+
+  /**
    * How long the server's waits last, e.g. {@code "5s"}, {@code "500ms"}, {@code "2m"} or {@code
    * "PT5S"}. Default: the configuration parameter {@code sockpuppet.timeout.default}, else 10 s.
    */

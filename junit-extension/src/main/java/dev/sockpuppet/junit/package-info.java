@@ -12,7 +12,9 @@
  * }</pre>
  *
  * <p>Start at {@link dev.sockpuppet.junit.WithTcpServer}, {@link
- * dev.sockpuppet.junit.WithUnixSocketServer} and {@link dev.sockpuppet.junit.ManagedFake}; {@link
+ * dev.sockpuppet.junit.WithUnixSocketServer}, {@link dev.sockpuppet.junit.WithUdpServer}, {@link
+ * dev.sockpuppet.junit.WithUnixDatagramServer}, {@link dev.sockpuppet.junit.WithSyslogServer} and
+ * {@link dev.sockpuppet.junit.ManagedFake}; {@link
  * dev.sockpuppet.junit.SockpuppetExtension} documents the lifecycle, the evidence kept on failure
  * and the configuration parameters.
  */

@@ -4,16 +4,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * Plain JDK clients, as the program under test would connect. Every read is bounded. Public
@@ -77,6 +83,42 @@ public final class Clients {
       ByteArrayOutputStream reply = new ByteArrayOutputStream();
       in.transferTo(reply);
       return reply.toString(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends {@code text} as one UDP datagram from an ephemeral loopback port. */
+  public static void sendUdp(InetSocketAddress to, String text) {
+    try (DatagramChannel channel = DatagramChannel.open()) {
+      channel.send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), to);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends {@code text} as one UDP datagram and returns the datagram that comes back, within the read timeout. */
+  public static String exchangeUdp(InetSocketAddress to, String text) {
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      socket.send(new DatagramPacket(bytes, bytes.length, to));
+      DatagramPacket reply = new DatagramPacket(new byte[65_536], 65_536);
+      socket.receive(reply);
+      return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends {@code text} as one datagram to a Unix datagram socket from an unbound socket, as {@code
+   * logger} and glibc's {@code syslog(3)} do (so it cannot be answered). The JDK has no Unix
+   * datagram sockets, so this uses junixsocket.
+   */
+  public static void sendUnixDatagram(Path to, String text) {
+    try (AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open()) {
+      channel.send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), AFUNIXSocketAddress.of(to));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

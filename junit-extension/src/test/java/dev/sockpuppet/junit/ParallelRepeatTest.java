@@ -38,6 +38,11 @@ class ParallelRepeatTest {
     TranscriptTest.checkOnFailure(Mode.PARALLEL);
     TranscriptTest.checkParameterizedClass(Mode.PARALLEL);
     ConfigurationTest.checkTimeouts(Mode.PARALLEL);
+    DatagramKindsTest.checkInjection(Mode.PARALLEL);
+    DatagramKindsTest.checkProperties(Mode.PARALLEL);
+    DatagramKindsTest.checkEvidence(Mode.PARALLEL);
+    DatagramKindsTest.checkFields(Mode.PARALLEL);
+    FaultAttributeTest.checkFaults(Mode.PARALLEL);
     // Every fake was stopped, and stopping joins its threads: none may be left. The one shared
     // thread, the write watchdog, ends at its next tick once no connection is left to watch.
     assertEquals(List.of(), sockpuppetThreads().stream().filter(name -> !name.equals(WATCHDOG)).toList());

@@ -4,6 +4,7 @@ import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.LineRules;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
+import dev.sockpuppet.datagram.DatagramResponder;
 import dev.sockpuppet.junit.ResponderType;
 import dev.sockpuppet.junit.ScriptProvider;
 import java.lang.reflect.Constructor;
@@ -12,6 +13,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 /**
  * Turns the behaviour attributes that stream-server annotations share ({@code responder}, {@code
  * handler}, {@code script}, {@code scriptsPerConnection}, {@code reply}, {@code replyAndClose},
- * {@code lines}) into a {@link Responder}, a {@link Handler} or {@link Script}s.
+ * {@code lines}) into a {@link Responder}, a {@link Handler} or {@link Script}s; and those of the
+ * datagram-server annotations ({@code responder}, {@code reply}) into a {@link DatagramResponder}.
  */
 final class Behaviours {
   /** Separates the line a rule matches from its reply: {@code "PING -> PONG"}. */
@@ -142,6 +145,23 @@ final class Behaviours {
     if (attributes.unfinishedScriptsAllowed()) {
       target.unfinishedScriptsAllowed();
     }
+  }
+
+  /**
+   * The datagram responder that {@code responder} and {@code reply} ask for; empty when neither is
+   * set (the fake keeps its default, record only).
+   *
+   * @throws ExtensionConfigurationException if both are set
+   */
+  static Optional<DatagramResponder> datagramResponder(String origin, ResponderType type, String reply) {
+    if (type != ResponderType.SINK && !reply.isEmpty()) {
+      throw new ExtensionConfigurationException(
+          origin + " sets responder = " + type + " and reply; a fake has one behaviour, so set only one of them");
+    }
+    if (type == ResponderType.ECHO) {
+      return Optional.of(DatagramResponder.echo());
+    }
+    return reply.isEmpty() ? Optional.empty() : Optional.of(DatagramResponder.reply(reply));
   }
 
   private static Script script(Class<? extends ScriptProvider> type, String attribute, String origin) {

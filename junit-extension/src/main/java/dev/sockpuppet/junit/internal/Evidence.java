@@ -1,5 +1,8 @@
 package dev.sockpuppet.junit.internal;
 
+import dev.sockpuppet.Fake;
+import dev.sockpuppet.syslog.SyslogMessage;
+import dev.sockpuppet.syslog.SyslogServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +80,7 @@ public final class Evidence {
         }
         continue;
       }
-      String transcript = fake.fake().traffic().transcript();
+      String transcript = transcript(fake.fake());
       Path file = null;
       if (writes) {
         file = write(directory.resolve(fileName), transcript);
@@ -89,6 +92,27 @@ public final class Evidence {
         carrier.addSuppressed(new FakeTranscript(fake.name(), transcript, file));
       }
     }
+  }
+
+  /**
+   * The fake's transcript; a syslog daemon's is followed by the messages it parsed, one per line,
+   * which say at a glance what the program logged (severity, app name, text, parse errors).
+   */
+  private static String transcript(Fake fake) {
+    String transcript = fake.traffic().transcript();
+    if (!(fake instanceof SyslogServer syslog)) {
+      return transcript;
+    }
+    List<SyslogMessage> messages = syslog.messages();
+    StringBuilder out = new StringBuilder(transcript);
+    if (!transcript.isEmpty() && !transcript.endsWith("\n")) {
+      out.append('\n');
+    }
+    out.append("syslog messages parsed: ").append(messages.size()).append('\n');
+    for (SyslogMessage message : messages) {
+      out.append("  ").append(message).append('\n');
+    }
+    return out.toString();
   }
 
   /**

@@ -16,7 +16,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The registry of fake kinds: every {@code @With…} annotation the extension understands.
  *
- * <p><b>Adding a kind</b> (say {@code @WithUdpServer} for a {@code UdpServer}) takes three steps,
+ * <p><b>Adding a kind</b> (say {@code @WithFifoPair} for a {@code FifoPair}) takes three steps,
  * and nothing else in the extension changes:
  *
  * <ol>
@@ -27,7 +27,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *       attributes every kind has: {@code name}, {@code scope}, {@code systemProperty}; then add the
  *       kind's own attributes.
  *   <li>One {@link FakeKind} subclass in this package: its constructor names the annotation, the
- *       class of the fake ({@code UdpServer.class}, any {@link Fake}) and the default name; {@code
+ *       class of the fake ({@code FifoPair.class}, any {@link Fake}) and the default name; {@code
  *       common} reads the three common attributes, {@code build} turns the annotation into a
  *       configured, unstarted fake (use {@link Configure} so that bad values fail naming the
  *       attribute), and {@code propertyValue} says what the system property holds once it runs.
@@ -40,7 +40,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class FakeKinds {
   /** Every kind, in the order their fakes are started. Immutable. */
-  static final List<FakeKind<?>> ALL = List.of(new UnixSocketServerKind(), new TcpServerKind());
+  static final List<FakeKind<?>> ALL =
+      List.of(
+          new UnixSocketServerKind(), new TcpServerKind(), new UdpServerKind(), new UnixDatagramServerKind(),
+          new SyslogServerKind());
 
   private FakeKinds() {}
 

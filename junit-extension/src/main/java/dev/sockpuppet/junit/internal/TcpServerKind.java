@@ -19,11 +19,9 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
   protected Fake build(WithTcpServer annotation, Declaration declaration, Settings settings) {
     String origin = declaration.origin();
     TcpServer server = TcpServer.create();
-    Configure.attribute(origin, "name", () -> server.withName(declaration.name()));
-    Configure.timeout(origin, annotation.timeout(), settings).ifPresent(server::withTimeout);
-    if (annotation.memoryLimit() >= 0) {
-      server.withMemoryLimit(annotation.memoryLimit());
-    }
+    Configure.basics(
+        declaration, settings, annotation.timeout(), annotation.memoryLimit(),
+        server::withName, server::withTimeout, server::withMemoryLimit);
     Behaviours.configure(
         origin,
         new Behaviours.Attributes(
@@ -32,6 +30,7 @@ final class TcpServerKind extends FakeKind<WithTcpServer> {
         Behaviours.target(
             server::withResponder, server::withHandler, server::withScript, server::withScripts,
             server::withUnfinishedScriptsAllowed));
+    Faults.configure(origin, annotation.faults(), server::withFaults);
     return server;
   }
 

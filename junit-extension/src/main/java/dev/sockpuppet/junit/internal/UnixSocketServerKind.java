@@ -3,8 +3,6 @@ package dev.sockpuppet.junit.internal;
 import dev.sockpuppet.Fake;
 import dev.sockpuppet.junit.WithUnixSocketServer;
 import dev.sockpuppet.stream.UnixSocketServer;
-import java.nio.file.Path;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** {@link WithUnixSocketServer} → a configured {@link UnixSocketServer}. */
 final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
@@ -21,26 +19,14 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
   protected Fake build(WithUnixSocketServer annotation, Declaration declaration, Settings settings) {
     String origin = declaration.origin();
     UnixSocketServer server = UnixSocketServer.create();
-    Configure.attribute(origin, "name", () -> server.withName(declaration.name()));
-    if (!annotation.path().isEmpty() && !annotation.abstractName().isEmpty()) {
-      throw new ExtensionConfigurationException(
-          origin + " sets both path and abstractName; a socket has either a file or an abstract name, so set one");
-    }
-    if (!annotation.path().isEmpty()) {
-      Configure.attribute(origin, "path", () -> server.withPath(Path.of(annotation.path())));
-    }
-    if (!annotation.abstractName().isEmpty()) {
-      Configure.attribute(origin, "abstractName", () -> server.withAbstractName(annotation.abstractName()));
-    }
-    if (!annotation.permissions().isEmpty()) {
-      Configure.attribute(origin, "permissions", () -> server.withPermissions(annotation.permissions()));
-    }
+    Configure.basics(
+        declaration, settings, annotation.timeout(), annotation.memoryLimit(),
+        server::withName, server::withTimeout, server::withMemoryLimit);
+    Configure.unixPlace(
+        origin, annotation.path(), annotation.abstractName(), annotation.permissions(),
+        server::withPath, server::withAbstractName, server::withPermissions);
     if (annotation.peerCredentials()) {
       server.withPeerCredentials();
-    }
-    Configure.timeout(origin, annotation.timeout(), settings).ifPresent(server::withTimeout);
-    if (annotation.memoryLimit() >= 0) {
-      server.withMemoryLimit(annotation.memoryLimit());
     }
     Behaviours.configure(
         origin,
@@ -50,14 +36,12 @@ final class UnixSocketServerKind extends FakeKind<WithUnixSocketServer> {
         Behaviours.target(
             server::withResponder, server::withHandler, server::withScript, server::withScripts,
             server::withUnfinishedScriptsAllowed));
+    Faults.configure(origin, annotation.faults(), server::withFaults);
     return server;
   }
 
   @Override
   protected String propertyValue(WithUnixSocketServer annotation, Fake started) {
-    // An abstract socket has no path; "@name" is how ss, systemd and socat users write it.
-    return annotation.abstractName().isEmpty()
-        ? ((UnixSocketServer) started).path().toString()
-        : "@" + annotation.abstractName();
+    return Configure.unixPropertyValue(annotation.abstractName(), ((UnixSocketServer) started)::path);
   }
 }

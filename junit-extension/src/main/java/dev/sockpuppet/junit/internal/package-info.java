@@ -6,7 +6,7 @@
  * notice; do not use it from tests or other code. (Classes here are public only because the public
  * package and JUnit itself must reach them.)
  *
- * <p>Adding a fake kind (say {@code @WithUdpServer}) takes: the annotation in the public package,
+ * <p>Adding a fake kind (say {@code @WithFifoPair}) takes: the annotation in the public package,
  * carrying {@code @ExtendWith(SockpuppetExtension.class)} and {@code @ResourceLock(providers =
  * SystemPropertyLocks.class)} like the existing ones; one {@link dev.sockpuppet.junit.internal.FakeKind}
  * subclass that turns the annotation into an unstarted fake (any {@link dev.sockpuppet.Fake}: a
