@@ -4,6 +4,7 @@ import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -26,23 +27,35 @@ class SyslogLog4j2AppenderTest {
   private static final String CANONICAL_HOST = NetUtils.getCanonicalLocalHostname();
   private static final long PID = ProcessHandle.current().pid();
 
-  /** A context whose root logger writes to a {@code SyslogAppender} with {@code attributes} (name, value, …). */
-  private static LoggerContext log4j(String name, Object... attributes) {
+  /**
+   * Runs {@code logging} on a logger of a fresh context whose root logger writes to a {@code
+   * SyslogAppender} sending to {@code syslog} over {@code protocol}, with the further appender
+   * {@code attributes} (name, value, …); stops the context afterwards, which closes the socket.
+   */
+  private static void log4j(SyslogServer syslog, String protocol, Consumer<Logger> logging, Object... attributes) {
+    String name = "syslog-test-" + protocol + "-" + System.nanoTime();
     ConfigurationBuilder<BuiltConfiguration> builder = ConfigurationBuilderFactory.newConfigurationBuilder();
     builder.setConfigurationName(name).setStatusLevel(Level.ERROR);
-    var appender = builder.newAppender("syslog", "Syslog");
+    var appender = builder.newAppender("syslog", "Syslog")
+        .addAttribute("host", "127.0.0.1")
+        .addAttribute("port", syslog.port())
+        .addAttribute("protocol", protocol)
+        .addAttribute("facility", "LOCAL1");
     for (int i = 0; i < attributes.length; i += 2) {
       appender.addAttribute((String) attributes[i], String.valueOf(attributes[i + 1]));
     }
     builder.add(appender);
     builder.add(builder.newRootLogger(Level.DEBUG).add(builder.newAppenderRef("syslog")));
     LoggerContext context = new LoggerContext(name);
-    context.start(builder.build(false));
-    return context;
+    try {
+      context.start(builder.build(false));
+      logging.accept(context.getLogger("dev.example.Shop"));
+    } finally {
+      context.stop();
+    }
   }
 
-  private static void logBsd(LoggerContext context) {
-    Logger log = context.getLogger("dev.example.Shop");
+  private static void logBsd(Logger log) {
     log.info("order 42 placed by Zoë");
     log.error("payment declined: card expired");
   }
@@ -64,8 +77,7 @@ class SyslogLog4j2AppenderTest {
         error (none)""".formatted(HOST);
   }
 
-  private static void logRfc5424(LoggerContext context) {
-    Logger log = context.getLogger("dev.example.Shop");
+  private static void logRfc5424(Logger log) {
     log.warn("stock low for Zoë's basket");
     log.info(new StructuredDataMessage("order", "order 42 placed", "ORDER").with("id", "42").with("total", "12.50 €"));
   }
@@ -90,13 +102,7 @@ class SyslogLog4j2AppenderTest {
   @Test
   void bsdFormatOverUdp() {
     try (SyslogServer syslog = SyslogServer.create(SyslogTransport.UDP).start()) {
-      LoggerContext context = log4j("bsd-udp", "host", "127.0.0.1", "port", syslog.port(), "protocol", "UDP",
-          "facility", "LOCAL1");
-      try {
-        logBsd(context);
-      } finally {
-        context.stop();
-      }
+      log4j(syslog, "UDP", SyslogLog4j2AppenderTest::logBsd);
 
       assertEquals(expectedBsd(), EmittedFields.of(syslog.awaitMessages(2)));
       assertThat(syslog).hasMessageCount(2);
@@ -106,13 +112,7 @@ class SyslogLog4j2AppenderTest {
   @Test
   void bsdFormatOverTcpOneMessageALine() {
     try (SyslogServer syslog = SyslogServer.create(SyslogTransport.TCP).start()) {
-      LoggerContext context = log4j("bsd-tcp", "host", "127.0.0.1", "port", syslog.port(), "protocol", "TCP",
-          "facility", "LOCAL1", "newLine", true);
-      try {
-        logBsd(context);
-      } finally {
-        context.stop();
-      }
+      log4j(syslog, "TCP", SyslogLog4j2AppenderTest::logBsd, "newLine", true);
 
       assertEquals(expectedBsd(), EmittedFields.of(syslog.awaitMessages(2)));
       assertThat(syslog).hasMessageCount(2);
@@ -123,13 +123,7 @@ class SyslogLog4j2AppenderTest {
   @Test
   void rfc5424FormatOverUdp() {
     try (SyslogServer syslog = SyslogServer.create(SyslogTransport.UDP).start()) {
-      LoggerContext context = log4j("rfc5424-udp", "host", "127.0.0.1", "port", syslog.port(), "protocol", "UDP",
-          "format", "RFC5424", "appName", "shop", "messageId", "PAY", "facility", "LOCAL1");
-      try {
-        logRfc5424(context);
-      } finally {
-        context.stop();
-      }
+      log4j(syslog, "UDP", SyslogLog4j2AppenderTest::logRfc5424, "format", "RFC5424", "appName", "shop", "messageId", "PAY");
 
       List<SyslogMessage> messages = syslog.awaitMessages(2);
       assertEquals(expectedRfc5424(), EmittedFields.of(messages));
@@ -140,13 +134,8 @@ class SyslogLog4j2AppenderTest {
   @Test
   void rfc5424FormatOverTcpOneMessageALine() {
     try (SyslogServer syslog = SyslogServer.create(SyslogTransport.TCP).start()) {
-      LoggerContext context = log4j("rfc5424-tcp", "host", "127.0.0.1", "port", syslog.port(), "protocol", "TCP",
-          "format", "RFC5424", "appName", "shop", "messageId", "PAY", "facility", "LOCAL1", "newLine", true);
-      try {
-        logRfc5424(context);
-      } finally {
-        context.stop();
-      }
+      log4j(syslog, "TCP", SyslogLog4j2AppenderTest::logRfc5424, "format", "RFC5424", "appName", "shop", "messageId", "PAY",
+          "newLine", true);
 
       assertEquals(expectedRfc5424(), EmittedFields.of(syslog.awaitMessages(2)));
       assertThat(syslog).hasMessageCount(2).hasNoUnparsedMessages();

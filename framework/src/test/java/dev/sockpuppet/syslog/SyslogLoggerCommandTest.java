@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -49,6 +50,11 @@ class SyslogLoggerCommandTest {
     Result logger = ExternalTools.run(command, "");
     assertEquals(0, logger.exitCode(), "logger failed: " + logger.stderr());
     return logger;
+  }
+
+  /** The expected fields of one message a text: {@code template} with each text in its {@code %s}. */
+  private static String eachOf(List<String> texts, String template) {
+    return texts.stream().map(template::formatted).collect(Collectors.joining("\n\n"));
   }
 
   @Test
@@ -142,18 +148,16 @@ class SyslogLoggerCommandTest {
       Result logger = logger("-u", syslog.path().toString(), "-t", "batch", "-i", "-p", "daemon.info", "-f", lines.toString());
 
       List<SyslogMessage> messages = syslog.awaitMessages(3);
-      StringBuilder expected = new StringBuilder();
-      for (String text : List.of("one", "two", "three")) {
-        expected.append(expected.length() == 0 ? "" : "\n\n").append(
-            """
-            RFC3164 daemon.info
-            timestamp recent
-            hostname (none), app batch, procid %d, msgid (none)
-            sd []
-            message "%s"
-            error (none)""".formatted(logger.pid(), text));
-      }
-      assertEquals(expected.toString(), EmittedFields.of(messages));
+      assertEquals(
+          eachOf(List.of("one", "two", "three"),
+              """
+              RFC3164 daemon.info
+              timestamp recent
+              hostname (none), app batch, procid %d, msgid (none)
+              sd []
+              message "%%s"
+              error (none)""".formatted(logger.pid())),
+          EmittedFields.of(messages));
       assertEquals(1, syslog.traffic().connections().size(), "one stream connection for the whole file");
       assertTrue(messages.get(0).raw().text().endsWith(": one"), "the LF is framing, not part of the record");
     }
@@ -211,18 +215,16 @@ class SyslogLoggerCommandTest {
       logger(args.toArray(String[]::new));
 
       List<SyslogMessage> messages = syslog.awaitMessages(3);
-      StringBuilder expected = new StringBuilder();
-      for (String text : List.of("first line", "second line", "third: with a colon")) {
-        expected.append(expected.length() == 0 ? "" : "\n\n").append(
-            """
-            RFC5424 user.err
-            timestamp recent
-            hostname %s, app importer, procid (none), msgid IMP
-            sd [[timeQuality tzKnown="1" isSynced="0"]]
-            message "%s"
-            error (none)""".formatted(host, text));
-      }
-      assertEquals(expected.toString(), EmittedFields.of(messages).replaceAll("isSynced=\"[01]\"", "isSynced=\"0\""));
+      assertEquals(
+          eachOf(List.of("first line", "second line", "third: with a colon"),
+              """
+              RFC5424 user.err
+              timestamp recent
+              hostname %s, app importer, procid (none), msgid IMP
+              sd [[timeQuality tzKnown="1" isSynced="0"]]
+              message "%%s"
+              error (none)""".formatted(host)),
+          EmittedFields.of(messages).replaceAll("isSynced=\"[01]\"", "isSynced=\"0\""));
       Connection connection = syslog.traffic().connection(0);
       assertEquals(1, syslog.traffic().connections().size(), "one connection for the whole file");
       String received = connection.received().text();
