@@ -362,7 +362,9 @@ public final class SyslogServer implements FakeServer {
 
   /** Waits for the first message that satisfies {@code condition} and returns it. */
   public SyslogMessage awaitMessage(Predicate<SyslogMessage> condition) {
-    return awaitMessage("a message that matches the condition", condition);
+    Objects.requireNonNull(condition, "condition");
+    return awaitMessage(
+        condition instanceof SyslogMatcher matcher ? matcher.toString() : "a message that matches the condition", condition);
   }
 
   /**
@@ -379,7 +381,10 @@ public final class SyslogServer implements FakeServer {
             timeout(),
             () -> messages().stream().filter(condition).findFirst(),
             Optional::isPresent,
-            () -> describeReceived(null));
+            () -> describeReceived(
+                condition instanceof SyslogMatcher matcher
+                    ? Comparator.comparingInt(m -> matcher.mismatches(m).size())
+                    : null));
     return found.orElseThrow();
   }
 

@@ -178,6 +178,21 @@ class SyslogServerTest {
   }
 
   @Test
+  void awaitingAMatcherSaysWhatItAwaitedAndShowsTheNearestMessageFirst() throws IOException {
+    try (SyslogServer syslog = SyslogServer.create().withName("waits").withTimeout(Duration.ofMillis(200)).start();
+        AFUNIXDatagramChannel app = AFUNIXDatagramChannel.open()) {
+      send(app, syslog, "<14>Nov 21 18:45:01 far[1]: nothing alike");
+      send(app, syslog, "<11>Nov 21 18:45:01 near[2]: almost");
+      syslog.awaitMessages(2);
+      AssertionFailedError error = assertThrows(AssertionFailedError.class,
+          () -> syslog.awaitMessage(SyslogMatcher.message().withSeverity(Severity.ERROR).withAppName("nearer")));
+      String text = error.getMessage();
+      assertTrue(text.contains("to receive a message with severity err, app name \"nearer\""), text);
+      assertTrue(text.indexOf("near[2]") < text.indexOf("far[1]"), "nearest first: " + text);
+    }
+  }
+
+  @Test
   void waitingInVainNamesTheServerAndTheHint() {
     try (SyslogServer syslog = SyslogServer.create().withName("quiet").withTimeout(Duration.ofMillis(150)).start()) {
       AssertionFailedError error = assertThrows(AssertionFailedError.class,

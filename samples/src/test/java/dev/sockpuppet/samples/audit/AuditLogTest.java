@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.junit.WithSyslogServer;
 import dev.sockpuppet.syslog.Facility;
 import dev.sockpuppet.syslog.Severity;
 import dev.sockpuppet.syslog.SyslogFormat;
@@ -30,19 +31,19 @@ class AuditLogTest {
 
   // README: syslog-example
   @Test
-  void writesAFailedLoginToSyslog() throws IOException {
-    try (SyslogServer syslog = SyslogServer.create().start();
-        AuditLog audit = AuditLog.fromConfig(Map.of("syslog.socket", syslog.path().toString(), "app.name", "shop"))) {
+  @WithSyslogServer
+  void writesAFailedLoginToSyslog(SyslogServer syslog) throws IOException {
+    try (AuditLog audit = AuditLog.fromConfig(Map.of("syslog.socket", syslog.path().toString(), "app.name", "shop"))) {
       audit.record("alice", "login", false);
-
-      assertThat(syslog).eventually().hasMessage(SyslogMatcher.message()
-          .withFacility(Facility.AUTHPRIV)
-          .withSeverity(Severity.WARNING)
-          .withAppName("shop")
-          .withMsgId("LOGIN")
-          .withSdParam("audit@32473", "user", "alice")
-          .withText("login failed for alice"));
     }
+
+    assertThat(syslog).eventually().hasMessage(SyslogMatcher.message()
+        .withFacility(Facility.AUTHPRIV)
+        .withSeverity(Severity.WARNING)
+        .withAppName("shop")
+        .withMsgId("LOGIN")
+        .withSdParam("audit@32473", "user", "alice")
+        .withText("login failed for alice"));
   }
   // README: end
 
