@@ -248,17 +248,8 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
 
   /** Waits until the program sent at least {@code count} datagrams; returns the first {@code count}. */
   public List<Datagram> awaitDatagrams(int count) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, got " + count);
-    }
-    List<Datagram> received =
-        Awaits.until(
-            description() + " to receive " + (count == 1 ? "a datagram" : count + " datagrams"),
-            timeout(),
-            this::receivedDatagrams,
-            all -> all.size() >= count,
-            this::describeReceived);
-    return received.subList(0, count);
+    return Awaits.atLeast(count, description() + " to receive " + (count == 1 ? "a datagram" : count + " datagrams"),
+        timeout(), this::receivedDatagrams, this::describeReceived);
   }
 
   /**
@@ -266,19 +257,8 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
    * like a queue. A restart begins again at the first datagram of the new run.
    */
   public Datagram takeDatagram() {
-    int next = taken.getAndIncrement();
-    try {
-      return Awaits.until(
-              description() + " to receive datagram #" + next + " (the next one takeDatagram() hands out)",
-              timeout(),
-              this::receivedDatagrams,
-              all -> all.size() > next,
-              this::describeReceived)
-          .get(next);
-    } catch (AssertionError e) {
-      taken.decrementAndGet();
-      throw e;
-    }
+    return Awaits.next(taken, next -> description() + " to receive datagram #" + next
+        + " (the next one takeDatagram() hands out)", timeout(), this::receivedDatagrams, this::describeReceived);
   }
 
   /** Waits for a received datagram whose payload is exactly {@code expected}; returns it. */

@@ -1,7 +1,10 @@
 package dev.sockpuppet.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
@@ -41,6 +44,38 @@ public final class Awaits {
     } catch (ConditionTimeoutException e) {
       throw new AssertionFailedError(
           "timed out after " + Durations.describe(timeout) + " waiting for " + what + "; " + instead.get());
+    }
+  }
+
+  /**
+   * Waits until {@code probe} lists at least {@code count} items and returns the first {@code
+   * count}: the {@code awaitConnections(n)}, {@code awaitDatagrams(n)} kind of wait.
+   *
+   * @param what what is awaited, e.g. {@code UdpServer 'dns' to receive 3 datagrams}
+   * @throws IllegalArgumentException if {@code count} is below 1
+   */
+  public static <T> List<T> atLeast(
+      int count, String what, Duration timeout, Callable<List<T>> probe, Supplier<String> instead) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    return until(what, timeout, probe, all -> all.size() >= count, instead).subList(0, count);
+  }
+
+  /**
+   * Waits for the item after the last one handed out through {@code taken} and returns it, like a
+   * queue ({@code takeConnection()}, {@code takeDatagram()}); a wait in vain hands nothing out.
+   *
+   * @param what what is awaited, given the index of the item, e.g. {@code i -> "… datagram #" + i}
+   */
+  public static <T> T next(
+      AtomicInteger taken, IntFunction<String> what, Duration timeout, Callable<List<T>> probe, Supplier<String> instead) {
+    int next = taken.getAndIncrement();
+    try {
+      return until(what.apply(next), timeout, probe, all -> all.size() > next, instead).get(next);
+    } catch (AssertionError e) {
+      taken.decrementAndGet();
+      throw e;
     }
   }
 

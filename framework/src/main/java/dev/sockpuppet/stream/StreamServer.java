@@ -225,17 +225,9 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
 
   /** Waits until at least {@code count} connections were accepted; returns the first {@code count}. */
   public List<Connection> awaitConnections(int count) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, got " + count);
-    }
-    List<Connection> accepted =
-        Awaits.until(
-            description() + " to accept " + (count == 1 ? "a connection" : count + " connections"),
-            timeout(),
-            this::connections,
-            all -> all.size() >= count,
-            () -> "it accepted " + connections().size() + notRunning());
-    return accepted.subList(0, count);
+    return Awaits.atLeast(count,
+        description() + " to accept " + (count == 1 ? "a connection" : count + " connections"),
+        timeout(), this::connections, () -> "it accepted " + connections().size() + notRunning());
   }
 
   /**
@@ -244,20 +236,9 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
    * A restart begins again at the first connection of the new run.
    */
   public Connection takeConnection() {
-    int next = taken.getAndIncrement();
-    try {
-      List<Connection> accepted =
-          Awaits.until(
-              description() + " to accept connection #" + next + " (the next one takeConnection() hands out)",
-              timeout(),
-              this::connections,
-              all -> all.size() > next,
-              () -> "it accepted " + connections().size() + notRunning());
-      return accepted.get(next);
-    } catch (AssertionError e) {
-      taken.decrementAndGet();
-      throw e;
-    }
+    return Awaits.next(taken, next -> description() + " to accept connection #" + next
+        + " (the next one takeConnection() hands out)", timeout(), this::connections,
+        () -> "it accepted " + connections().size() + notRunning());
   }
 
   /** Waits until some connection received bytes containing {@code expected}; returns it. */

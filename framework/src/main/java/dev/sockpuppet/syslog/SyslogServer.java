@@ -405,19 +405,8 @@ public final class SyslogServer implements FakeServer {
 
   /** Waits for the next message this method has not handed out yet, like a queue. */
   public SyslogMessage takeMessage() {
-    int next = taken.getAndIncrement();
-    try {
-      return Awaits.until(
-              core.description() + " to receive message #" + next + " (the next one takeMessage() hands out)",
-              timeout(),
-              this::messages,
-              all -> all.size() > next,
-              () -> describeReceived(null))
-          .get(next);
-    } catch (AssertionError e) {
-      taken.decrementAndGet();
-      throw e;
-    }
+    return Awaits.next(taken, next -> core.description() + " to receive message #" + next
+        + " (the next one takeMessage() hands out)", timeout(), this::messages, () -> describeReceived(null));
   }
 
   /**
