@@ -33,7 +33,7 @@ class SyslogSocketTypeMismatchTest {
       AssertionFailedError failure =
           assertThrows(AssertionFailedError.class, () -> syslog.awaitMessage(SyslogMatcher.message().withAppName("app")));
       assertEquals(
-          "timed out after 200 ms waiting for SyslogServer 'devlog' to receive a message that matches the condition;"
+          "timed out after 200 ms waiting for SyslogServer 'devlog' to receive a message with app name \"app\";"
               + " it received no message; a program that connects a stream socket here fails with"
               + " \"Protocol wrong type for socket\" (use SyslogTransport.UNIX_STREAM for it)",
           failure.getMessage());
