@@ -1,5 +1,7 @@
 package dev.sockpuppet.benchmarks;
 
+import dev.sockpuppet.datagram.DatagramResponder;
+import dev.sockpuppet.datagram.UnixDatagramServer;
 import dev.sockpuppet.syslog.SyslogServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,7 +46,7 @@ public class SyslogIngestBenchmark {
   private static final int BATCH = 10_000;
 
   /** Who receives. */
-  public enum Receiver { RAW_JUNIXSOCKET, SYSLOG_SERVER }
+  public enum Receiver { RAW_JUNIXSOCKET, DATAGRAM_SERVER, SYSLOG_SERVER }
 
   @Param
   public Receiver receiver;
@@ -77,6 +79,18 @@ public class SyslogIngestBenchmark {
       target = AFUNIXSocketAddress.of(syslog.path());
       received = syslog::messageCount;
       running = syslog;
+    } else if (receiver == Receiver.DATAGRAM_SERVER) {
+      // Receives and records, parses nothing: the engine's share of the syslog server's cost.
+      AtomicLong count = new AtomicLong();
+      UnixDatagramServer server = UnixDatagramServer.create().withBaseDirectory(directory).withMemoryLimit(4L << 30)
+          .withResponder(DatagramResponder.replyWith(datagram -> {
+            count.incrementAndGet();
+            return null;
+          }))
+          .start();
+      target = AFUNIXSocketAddress.of(server.path());
+      received = count::get;
+      running = server;
     } else {
       RawReceiver raw = new RawReceiver(directory.resolve("raw.sock"));
       target = AFUNIXSocketAddress.of(directory.resolve("raw.sock"));

@@ -4,9 +4,6 @@ import dev.sockpuppet.Bytes;
 import dev.sockpuppet.internal.HexDump;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -19,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -54,15 +52,14 @@ final class SyslogParser {
 
   private static final Pattern RFC3339 =
       Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
-  private static final Pattern BSD_TIMESTAMP =
-      Pattern.compile("(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( [1-9]|\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2})");
   private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
   /** Longest timestamp text either pattern can match, so a lookahead string of this size suffices. */
   private static final int LONGEST_TIMESTAMP = 40;
 
   private final byte[] b;
   private final int n;
-  private final ZonedDateTime receivedAt;
+  /** The receive time, asked only when an RFC 3164 timestamp needs a year and a zone. */
+  private final Supplier<ZonedDateTime> receivedAt;
   private final List<String> errors = new ArrayList<>();
   private int pos;
 
@@ -78,7 +75,7 @@ final class SyslogParser {
   final List<SdElement> structuredData = new ArrayList<>();
   int messageStart;
 
-  private SyslogParser(Bytes raw, ZonedDateTime receivedAt) {
+  private SyslogParser(Bytes raw, Supplier<ZonedDateTime> receivedAt) {
     this.b = raw.first(WINDOW).toByteArray();
     this.n = b.length;
     this.receivedAt = receivedAt;
@@ -105,6 +102,20 @@ final class SyslogParser {
    */
   static SyslogMessage parse(
       int index, Bytes raw, SocketAddress senderOrNull, Duration at, ZonedDateTime receivedAt, String framingProblemOrNull) {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    return parse(index, raw, senderOrNull, at, () -> receivedAt, framingProblemOrNull);
+  }
+
+  /**
+   * {@link #parse(int, Bytes, SocketAddress, Duration, ZonedDateTime, String)} with the receive time
+   * asked only when a timestamp needs it: most messages never do, and a clock read with its zone
+   * is a cost per message that a flood feels.
+   */
+  static SyslogMessage parse(
+      int index, Bytes raw, SocketAddress senderOrNull, Duration at, Supplier<ZonedDateTime> receivedAt,
+      String framingProblemOrNull) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(receivedAt, "receivedAt");
@@ -498,17 +509,24 @@ final class SyslogParser {
 
   /** Reads a BSD {@code Mmm dd hh:mm:ss} or an RFC 3339 timestamp and the space after it, if there is one. */
   private boolean readBsdTimestamp() {
-    String ahead = ascii(pos, Math.min(n, pos + LONGEST_TIMESTAMP));
-    Matcher bsd = BSD_TIMESTAMP.matcher(ahead);
-    Matcher iso = RFC3339.matcher(ahead);
-    boolean isBsd = bsd.lookingAt() && endsToken(pos + bsd.end());
-    if (!isBsd && !(iso.lookingAt() && endsToken(pos + iso.end()))) {
-      return false;
+    int bsdEnd = bsdTimestampEnd(pos);
+    if (bsdEnd > 0 && endsToken(bsdEnd)) {
+      timestampText = ascii(pos, bsdEnd);
+      timestamp = bsdInstant(pos);
+    } else {
+      // Only a digit can begin an RFC 3339 timestamp; the regex runs for those alone.
+      if (pos >= n || !isDigit(b[pos])) {
+        return false;
+      }
+      Matcher iso = RFC3339.matcher(ascii(pos, Math.min(n, pos + LONGEST_TIMESTAMP)));
+      if (!(iso.lookingAt() && endsToken(pos + iso.end()))) {
+        return false;
+      }
+      timestampText = iso.group();
+      timestamp = rfc3339Instant(iso, pos);
+      bsdEnd = pos + iso.end();
     }
-    Matcher m = isBsd ? bsd : iso;
-    timestampText = m.group();
-    timestamp = isBsd ? bsdInstant(m, pos) : rfc3339Instant(m, pos);
-    pos += m.end();
+    pos = bsdEnd;
     if (pos < n) {
       pos++;
     }
@@ -516,22 +534,79 @@ final class SyslogParser {
   }
 
   /**
+   * Where a BSD timestamp {@code Mmm dd hh:mm:ss} starting at {@code at} ends, or -1: a month's
+   * three letters, a space, the day as {@code " d"}, {@code "d"} or {@code "dd"}, a space, and
+   * {@code hh:mm:ss}. Read by hand, since a regex per message is a cost a flood feels.
+   */
+  private int bsdTimestampEnd(int at) {
+    if (at + 3 > n || month(at) < 0 || at + 4 >= n || b[at + 3] != ' ') {
+      return -1;
+    }
+    int i = at + 4;
+    if (b[i] == ' ') {
+      if (i + 1 >= n || b[i + 1] < '1' || b[i + 1] > '9') {
+        return -1;
+      }
+      i += 2;
+    } else if (isDigit(b[i])) {
+      i++;
+      if (i < n && isDigit(b[i])) {
+        i++;
+      }
+    } else {
+      return -1;
+    }
+    if (i + 9 > n || b[i] != ' ' || !twoDigits(i + 1) || b[i + 3] != ':' || !twoDigits(i + 4) || b[i + 6] != ':'
+        || !twoDigits(i + 7)) {
+      return -1;
+    }
+    return i + 9;
+  }
+
+  /** The month (1 to 12) whose English abbreviation begins at {@code at}, or -1. */
+  private int month(int at) {
+    for (int m = 0; m < 12; m++) {
+      if (b[at] == MONTHS.charAt(3 * m) && b[at + 1] == MONTHS.charAt(3 * m + 1) && b[at + 2] == MONTHS.charAt(3 * m + 2)) {
+        return m + 1;
+      }
+    }
+    return -1;
+  }
+
+  private boolean twoDigits(int at) {
+    return isDigit(b[at]) && isDigit(b[at + 1]);
+  }
+
+  private int number(int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      if (b[i] != ' ') {
+        value = value * 10 + (b[i] - '0');
+      }
+    }
+    return value;
+  }
+
+  /**
    * An RFC 3164 timestamp has no year and no zone: it is read in the zone of the receive time and
    * in the receive time's year, or the year before when that would put it more than a day after
    * the receive time (a message from Dec 31 read on Jan 1).
    */
-  private Instant bsdInstant(Matcher m, int offset) {
-    Month month = Month.of(MONTHS.indexOf(m.group(1)) / 3 + 1);
-    int day = Integer.parseInt(m.group(2).trim());
-    int hour = Integer.parseInt(m.group(3));
-    int minute = Integer.parseInt(m.group(4));
-    int second = Integer.parseInt(m.group(5));
-    int year = receivedAt.getYear();
+  private Instant bsdInstant(int offset) {
+    Month month = Month.of(month(offset));
+    int end = bsdTimestampEnd(offset);
+    int dayEnd = end - 9;
+    int day = number(offset + 4, dayEnd);
+    int hour = number(end - 8, end - 6);
+    int minute = number(end - 5, end - 3);
+    int second = number(end - 2, end);
+    ZonedDateTime received = receivedAt.get();
+    int year = received.getYear();
     String problem = null;
     for (int y = year; y >= year - 1; y--) {
       try {
-        ZonedDateTime t = ZonedDateTime.of(LocalDateTime.of(y, month, day, hour, minute, second), receivedAt.getZone());
-        if (y == year && t.isAfter(receivedAt.plusDays(1))) {
+        ZonedDateTime t = ZonedDateTime.of(LocalDateTime.of(y, month, day, hour, minute, second), received.getZone());
+        if (y == year && t.isAfter(received.plusDays(1))) {
           continue;
         }
         return t.toInstant();
@@ -539,7 +614,8 @@ final class SyslogParser {
         problem = problem == null ? e.getMessage() : problem;
       }
     }
-    errors.add("TIMESTAMP \"" + m.group() + "\" is not a valid date and time in " + year + " or " + (year - 1) + " (" + problem + ") at offset " + offset);
+    errors.add("TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1)
+        + " (" + problem + ") at offset " + offset);
     return null;
   }
 
@@ -645,6 +721,54 @@ final class SyslogParser {
   }
 
   /** The MSG as text: see {@link SyslogMessage#message()} for what is stripped and why. */
+  /**
+   * Whether {@code bytes} are well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no
+   * surrogates, nothing above U+10FFFF), as the JDK's strict decoder decides, without its
+   * allocations.
+   */
+  static boolean isUtf8(byte[] bytes) {
+    int i = 0;
+    int n = bytes.length;
+    while (i < n) {
+      int c = bytes[i] & 0xff;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int length;
+      int low = 0x80;
+      int high = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) {
+        length = 2;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        length = 3;
+        low = c == 0xe0 ? 0xa0 : 0x80;
+        high = c == 0xed ? 0x9f : 0xbf;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        length = 4;
+        low = c == 0xf0 ? 0x90 : 0x80;
+        high = c == 0xf4 ? 0x8f : 0xbf;
+      } else {
+        return false;
+      }
+      if (i + length > n) {
+        return false;
+      }
+      int second = bytes[i + 1] & 0xff;
+      if (second < low || second > high) {
+        return false;
+      }
+      for (int k = 2; k < length; k++) {
+        int next = bytes[i + k] & 0xff;
+        if (next < 0x80 || next > 0xbf) {
+          return false;
+        }
+      }
+      i += length;
+    }
+    return true;
+  }
+
   private static final class Body {
     private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
 
@@ -677,19 +801,6 @@ final class SyslogParser {
       }
       boolean utf8 = isUtf8(bytes);
       return new Body(new String(bytes, from, to - from, StandardCharsets.UTF_8), utf8, cut);
-    }
-
-    private static boolean isUtf8(byte[] bytes) {
-      try {
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes));
-        return true;
-      } catch (CharacterCodingException e) {
-        return false;
-      }
     }
   }
 }

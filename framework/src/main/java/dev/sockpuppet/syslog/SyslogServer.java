@@ -248,7 +248,7 @@ public final class SyslogServer implements FakeServer {
   private void add(Bytes raw, SocketAddress sender, Duration at, String framingProblem) {
     List<SyslogMessage> run = messages;
     synchronized (run) {
-      run.add(SyslogParser.parse(run.size(), raw, sender, at, ZonedDateTime.now(), framingProblem));
+      run.add(SyslogParser.parse(run.size(), raw, sender, at, ZonedDateTime::now, framingProblem));
     }
   }
 

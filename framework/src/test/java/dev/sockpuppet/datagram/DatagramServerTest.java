@@ -324,6 +324,26 @@ class DatagramServerTest {
     }
   }
 
+  @Test
+  void aSendTheProgramNeverTakesEndsAfterTheTimeoutAndIsReported() throws IOException {
+    try (AFUNIXDatagramChannel program = AFUNIXDatagramChannel.open()) {
+      program.bind(AFUNIXSocketAddress.of(dir.resolve("never-reads.sock")));
+      UnixDatagramServer server = UnixDatagramServer.create().withName("pushy").withTimeout(Duration.ofMillis(300)).start();
+      SocketAddress deaf = UnixDomainSocketAddress.of(dir.resolve("never-reads.sock"));
+      java.io.UncheckedIOException full = assertThrows(java.io.UncheckedIOException.class, () -> {
+        for (int i = 0; i < 1_000_000; i++) {
+          server.sendTo(deaf, "x".repeat(1000));
+        }
+      });
+      assertTrue(full.getMessage().contains("did not take the datagram within 300 ms"), full.getMessage());
+      int sent = server.datagrams().size();
+      assertTrue(sent > 0, "the ones the program's queue took are on record");
+      AssertionFailedError reported = assertThrows(AssertionFailedError.class, server::close);
+      assertTrue(reported.getMessage().contains("so the fake closed its socket"), reported.getMessage());
+      assertEquals(sent, server.datagrams().size(), "the datagram that never left is not on record");
+    }
+  }
+
   // ---- helpers ----
 
   private static String receiveText(DatagramChannel channel) throws IOException {

@@ -142,4 +142,59 @@ class SyslogFuzzTest {
     }
     return out;
   }
+
+  @Test
+  void theHandWrittenUtf8CheckAgreesWithTheJdksStrictDecoder() {
+    Random random = new Random(11);
+    byte[][] edges = {
+      {(byte) 0xc2, (byte) 0x80}, {(byte) 0xc1, (byte) 0xbf}, {(byte) 0xe0, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0xe0, (byte) 0x9f, (byte) 0xbf}, {(byte) 0xed, (byte) 0x9f, (byte) 0xbf}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0xf0, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xf0, (byte) 0x8f, (byte) 0xbf, (byte) 0xbf},
+      {(byte) 0xf4, (byte) 0x8f, (byte) 0xbf, (byte) 0xbf}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+      {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xe2, (byte) 0x82}, {(byte) 0xff}, {(byte) 0x80},
+    };
+    for (byte[] edge : edges) {
+      assertEquals(strictlyDecodes(edge), SyslogParser.isUtf8(edge), java.util.HexFormat.of().formatHex(edge));
+    }
+    for (int round = 0; round < 200_000; round++) {
+      byte[] bytes = new byte[random.nextInt(6)];
+      for (int i = 0; i < bytes.length; i++) {
+        // Mostly lead and continuation bytes around the boundaries, where the rules are.
+        int kind = random.nextInt(4);
+        bytes[i] = (byte) (kind == 0 ? random.nextInt(0x80) : kind == 1 ? 0x80 + random.nextInt(0x40)
+            : kind == 2 ? 0xc0 + random.nextInt(0x40) : random.nextInt(256));
+      }
+      assertEquals(strictlyDecodes(bytes), SyslogParser.isUtf8(bytes), java.util.HexFormat.of().formatHex(bytes));
+    }
+  }
+
+  @Test
+  void theHandWrittenBsdTimestampReaderAcceptsWhatTheRfc3164PatternAccepts() {
+    java.util.regex.Pattern bsd = java.util.regex.Pattern.compile(
+        "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( [1-9]|\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2})(?= |$)");
+    Random random = new Random(5);
+    String[] months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Foo", "nov", "Ja"};
+    String[] days = {" 1", " 9", "1", "9", "01", "21", "31", "  1", " 0", "x1", "123", ""};
+    String[] times = {"18:45:01", "00:00:00", "23:59:59", "1:45:01", "18:4:01", "18-45-01", "18:45:0", "18:45:011"};
+    for (int round = 0; round < 20_000; round++) {
+      String candidate = months[random.nextInt(months.length)] + " " + days[random.nextInt(days.length)] + " "
+          + times[random.nextInt(times.length)] + (random.nextBoolean() ? " app: x" : "");
+      java.util.regex.Matcher expected = bsd.matcher(candidate);
+      SyslogMessage parsed = SyslogMessage.parse(Bytes.of("<13>" + candidate));
+      assertEquals(expected.lookingAt() ? java.util.Optional.of(expected.group()) : java.util.Optional.empty(),
+          parsed.timestampText(), candidate);
+    }
+  }
+
+  private static boolean strictlyDecodes(byte[] bytes) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
 }
