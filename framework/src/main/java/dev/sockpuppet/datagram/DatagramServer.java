@@ -37,10 +37,6 @@ import java.util.function.Predicate;
  * sockets); a larger one, which the operating system cuts, is recorded as far as it came and
  * reported by {@code verify()}.
  *
- * <p>A reply or {@link #sendTo} waits while a program's receive queue is full (a Unix datagram
- * socket nobody reads); if the program has not taken it within the timeout, the fake reports it
- * and closes its socket, since a blocked send cannot be called off otherwise.
- *
  * <p>Defaults: timeout 10 s (waits, and a reply the program does not take); in-memory recording
  * limit 64 MiB per run. See {@link dev.sockpuppet.Fake} for the lifecycle. Thread-safe.
  */

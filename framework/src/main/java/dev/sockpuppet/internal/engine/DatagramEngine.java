@@ -9,15 +9,15 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,12 +26,9 @@ import java.util.function.UnaryOperator;
  * a test sends itself) that are recorded once they left; and the {@link DatagramFaultSpec faults}
  * between the socket and the rest.
  *
- * <p>The channel blocks, as the least a receiver can do: each receive returns exactly one datagram
- * (which also tells an empty datagram from a sender without an address apart from none at all), and
- * {@link #stop()} wakes the receive by closing the channel. A send blocks while a Unix datagram
- * program's receive queue is full; a guard bounds it by the fake's timeout: when the program has
- * not taken the datagram by then, the fake reports it and closes its socket, since a blocked send
- * cannot be called off any other way, and the test fails anyway.
+ * <p>The channel is non-blocking: the receive thread waits in a selector that {@link #stop()}
+ * wakes, and a send to a program whose receive queue is full (a Unix datagram socket nobody reads)
+ * is retried until the fake's timeout, then reported, so nothing here blocks without a bound.
  *
  * <p>Every throwable on the fake's threads becomes a problem of the run. A datagram larger than
  * the receive buffer would be cut by the operating system; the buffer is one byte larger than the
@@ -54,6 +51,7 @@ public final class DatagramEngine implements FakeCore.Running {
 
   /** Bytes of delayed datagrams held at once; past it a datagram is not delayed but reported. */
   private static final long MAX_DELAYED_BYTES = 64L * 1024 * 1024;
+  private static final long LONGEST_SEND_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final String threadPrefix;
   private final DatagramChannel channel;
@@ -70,13 +68,10 @@ public final class DatagramEngine implements FakeCore.Running {
   private final AtomicLong sentIndex = new AtomicLong();
   private final AtomicLong delayedBytes = new AtomicLong();
 
+  private Selector selector;
   private Thread receiveThread;
-  /** Made on first use, shut down by the stop. */
   private ScheduledThreadPoolExecutor delays;
-  private ScheduledThreadPoolExecutor guards;
   private volatile boolean stopping;
-  /** Set when a send guard closed the socket, so that the receive loop's end is not a mystery. */
-  private volatile boolean closedByGuard;
 
   /**
    * @param largestWhole the largest datagram recorded whole; the receive buffer is one byte more
@@ -110,40 +105,26 @@ public final class DatagramEngine implements FakeCore.Running {
 
   /** Starts receiving; on failure nothing is left running (the caller closes the channel). */
   public void start() throws IOException {
-    channel.configureBlocking(true);
-    receiveThread = Threads.start(threadPrefix + "-receive", this::receiveLoop);
-  }
-
-  /** The executor of delayed datagrams, made on first use. */
-  private synchronized ScheduledThreadPoolExecutor delays() {
-    if (delays == null) {
-      delays = timer("delay");
+    channel.configureBlocking(false);
+    selector = channel.provider().openSelector();
+    try {
+      channel.register(selector, SelectionKey.OP_READ);
+      if (faults.stream().anyMatch(f -> f.kind() == DatagramFaultSpec.Kind.DELAY)) {
+        delays = new ScheduledThreadPoolExecutor(1, body -> {
+          Thread thread = new Thread(null, body, threadPrefix + "-delay", 256 * 1024);
+          thread.setDaemon(true);
+          return thread;
+        });
+        delays.setRemoveOnCancelPolicy(true);
+      }
+      receiveThread = Threads.start(threadPrefix + "-receive", this::receiveLoop);
+    } catch (IOException | RuntimeException | Error e) {
+      selector.close();
+      if (delays != null) {
+        delays.shutdownNow();
+      }
+      throw e;
     }
-    return delays;
-  }
-
-  /**
-   * The executor of send guards, made on first use; apart from the delays, since a delayed send
-   * that blocks must not keep its own guard from firing.
-   */
-  private synchronized ScheduledThreadPoolExecutor guards() {
-    if (guards == null) {
-      guards = timer("send-guard");
-    }
-    return guards;
-  }
-
-  private ScheduledThreadPoolExecutor timer(String job) {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, body -> {
-      Thread thread = new Thread(null, body, threadPrefix + "-" + job, 256 * 1024);
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.setRemoveOnCancelPolicy(true);
-    if (stopping) {
-      timer.shutdownNow(); // a send or delay that raced with the stop finds it shut
-    }
-    return timer;
   }
 
   /** The fake's own address as the recording shows it. */
@@ -155,22 +136,33 @@ public final class DatagramEngine implements FakeCore.Running {
     ByteBuffer buffer = ByteBuffer.allocateDirect(largestWhole + 1);
     try {
       while (!stopping) {
-        buffer.clear();
-        // Blocking: returns one datagram. A null sender with data, or with none, is a datagram
-        // from a socket that bound no address (junixsocket names no sender for it).
-        SocketAddress from = channel.receive(buffer);
-        if (from == null && !unnamedSenders) {
-          continue;
+        selector.select();
+        selector.selectedKeys().clear();
+        for (int i = 0; !stopping; i++) {
+          buffer.clear();
+          SocketAddress from = channel.receive(buffer);
+          if (from == null && buffer.position() == 0) {
+            // Nothing came, or an empty datagram from a sender without an address (junixsocket
+            // names no sender then). Only the first receive after the selector said "readable"
+            // can tell: a datagram was queued, and only this thread takes them.
+            if (i == 0 && unnamedSenders) {
+              arrived(buffer.flip(), null);
+            }
+            break;
+          }
+          buffer.flip();
+          arrived(buffer, from);
+          if (unnamedSenders) {
+            break; // one receive per "readable", so that an empty unnamed datagram is never taken for none
+          }
         }
-        buffer.flip();
-        arrived(buffer, from);
       }
     } catch (ClosedChannelException e) {
-      if (!stopping && !closedByGuard) {
+      if (!stopping) {
         problems.add(traffic.fake() + " lost its socket while it ran", e);
       }
     } catch (Throwable e) {
-      if (!stopping && !closedByGuard) {
+      if (!stopping) {
         problems.add(traffic.fake() + " stopped receiving datagrams: its receive loop failed", e);
       }
     }
@@ -263,48 +255,25 @@ public final class DatagramEngine implements FakeCore.Running {
     }
   }
 
-  /** Sends one datagram as it is and records it once it left; the guard bounds the wait. */
+  /** Sends one datagram as it is and records it once it left. */
   private void transmit(SocketAddress to, ByteBuffer payload) throws IOException {
-    if (stopping) {
-      throw new IOException("the fake stopped before the datagram was sent");
-    }
-    AtomicBoolean sent = new AtomicBoolean();
-    ScheduledFuture<?> guard;
-    try {
-      guard = guards().schedule(() -> {
-        if (!sent.get()) {
-          closedByGuard = true;
-          problems.add(
-              traffic.fake() + " could not send a datagram to " + asRecorded.apply(to) + ": the program did not take it within "
-                  + Durations.describe(timeout) + " (its receive queue stayed full), so the fake closed its socket",
-              null);
-          closeQuietly();
-        }
-      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      throw new IOException("the fake stopped before the datagram was sent", e);
-    }
-    try {
-      channel.send(payload.duplicate(), to);
-    } catch (IOException e) {
-      if (closedByGuard) {
-        throw new IOException(
-            "the program did not take the datagram within " + Durations.describe(timeout) + " (its receive queue stayed full)", e);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long backoff = 10_000;
+    while (channel.send(payload.duplicate(), to) == 0) {
+      // The program's receive queue is full (a Unix datagram socket nobody reads) or the socket's
+      // send buffer is: wait a little, bounded by the fake's timeout and its stop.
+      if (stopping) {
+        throw new IOException("the fake stopped before the program took the datagram");
       }
-      throw e;
-    } finally {
-      sent.set(true);
-      guard.cancel(false);
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException(
+            "the program did not take the datagram within " + Durations.describe(timeout)
+                + " (its receive queue stayed full)");
+      }
+      LockSupport.parkNanos(backoff);
+      backoff = Math.min(backoff * 2, LONGEST_SEND_BACKOFF_NANOS);
     }
     traffic.recordDatagram(Direction.SENT, localAddress, asRecorded.apply(to), payload);
-  }
-
-  private void closeQuietly() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      problems.add(traffic.fake() + " could not close its socket", e);
-    }
   }
 
   private void later(long delayNanos, long bytes, Runnable action) {
@@ -316,7 +285,7 @@ public final class DatagramEngine implements FakeCore.Running {
       return;
     }
     try {
-      delays().schedule(() -> {
+      delays.schedule(() -> {
         delayedBytes.addAndGet(-bytes);
         try {
           action.run();
@@ -358,25 +327,23 @@ public final class DatagramEngine implements FakeCore.Running {
   public void stop() {
     stopping = true;
     Joiner joiner = new Joiner();
-    List<ScheduledThreadPoolExecutor> timers = new ArrayList<>();
-    synchronized (this) {
-      if (delays != null) {
-        timers.add(delays);
-      }
-      if (guards != null) {
-        timers.add(guards);
-      }
+    if (delays != null) {
+      delays.shutdownNow();
     }
-    timers.forEach(ScheduledThreadPoolExecutor::shutdownNow);
-    // Closing the channel wakes the receive and any blocked send.
-    closeQuietly();
+    selector.wakeup();
     joiner.join(receiveThread);
-    for (ScheduledThreadPoolExecutor timer : timers) {
+    if (delays != null) {
       try {
-        timer.awaitTermination(Joiner.GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        delays.awaitTermination(Joiner.GRACE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      selector.close();
+      channel.close();
+    } catch (IOException e) {
+      problems.add(traffic.fake() + " could not close its socket", e);
     }
     joiner.reportStuck(problems);
   }
