@@ -160,7 +160,9 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
       return;
     }
     if (replyTo == null) {
-      throw new IOException(
+      // Not an I/O failure that a stop could cause, so it is reported even when the fake stops
+      // right after the datagram arrived.
+      throw new IllegalStateException(
           "cannot answer datagram #" + datagram.index() + ": its sender did not bind an address (an unnamed Unix"
               + " datagram socket), so there is nowhere to reply to");
     }

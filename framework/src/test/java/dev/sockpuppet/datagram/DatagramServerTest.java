@@ -196,6 +196,29 @@ class DatagramServerTest {
   }
 
   @Test
+  void aReplyWithNowhereToGoIsReportedAlsoWhenTheFakeStopsMeanwhile() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    UnixDatagramServer server = UnixDatagramServer.create().withName("late").withResponder(DatagramResponder.replyWith(d -> {
+      try {
+        release.await(); // the reply is decided only once the fake has begun to stop
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Bytes.of("answer");
+    })).start();
+    try (AFUNIXDatagramChannel unnamed = AFUNIXDatagramChannel.open()) {
+      unnamed.send(ByteBuffer.wrap("ask".getBytes(StandardCharsets.UTF_8)), AFUNIXSocketAddress.of(server.path()));
+      server.awaitDatagram();
+    }
+    java.util.concurrent.CompletableFuture<Void> closing = java.util.concurrent.CompletableFuture.runAsync(server::close);
+    org.awaitility.Awaitility.await().atMost(SHORT).until(() -> !server.isRunning());
+    release.countDown();
+    java.util.concurrent.ExecutionException stopped =
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> closing.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(stopped.getCause().getMessage().contains("did not bind an address"), stopped.getCause().getMessage());
+  }
+
+  @Test
   void unixRecordsA200KibDatagramWhole() throws IOException {
     byte[] big = new byte[200 * 1024];
     new Random(3).nextBytes(big);

@@ -212,7 +212,9 @@ public final class DatagramEngine implements FakeCore.Running {
     try {
       receiver.received(datagram, from, this);
     } catch (Throwable e) {
-      if (!stopping) {
+      // While the fake stops, a send fails because the socket closes; that is no problem. Anything
+      // else (a responder's own exception, a reply with nowhere to go) is, whenever it happens.
+      if (!stopping || !(e instanceof IOException)) {
         problems.add(traffic.fake() + " failed on datagram #" + datagram.index() + " from " + datagram.sender(), e);
       }
     }
