@@ -108,42 +108,21 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
   @Override
   public DatagramServer start() {
     boolean started =
-        core.start(run -> {
-          DatagramChannel channel;
-          try {
-            channel = bind();
-          } catch (IOException | RuntimeException e) {
-            releaseQuietly();
-            throw e;
-          }
+        core.start(this::bind, (channel, run) -> {
           List<DatagramFaultSpec> specs;
           synchronized (faults) {
             specs = faults.stream().map(DatagramFault::spec).toList();
           }
           DatagramResponder answering = responder;
-          DatagramEngine running;
-          try {
-            running =
-                new DatagramEngine(
-                    Threads.prefix(name()), channel, run, timeout(),
-                    (datagram, replyTo, self) -> answer(answering, datagram, replyTo, self),
-                    specs, largestWhole(), this::asRecorded, this instanceof UnixDatagramServer);
-            running.start();
-          } catch (IOException | RuntimeException | Error e) {
-            channel.close();
-            releaseQuietly();
-            throw e;
-          }
+          DatagramEngine running =
+              new DatagramEngine(
+                  Threads.prefix(name()), channel, run, timeout(),
+                  (datagram, replyTo, self) -> answer(answering, datagram, replyTo, self),
+                  specs, largestWhole(), this::asRecorded, this instanceof UnixDatagramServer);
+          running.start();
           engine = running;
-          return () -> {
-            running.stop();
-            try {
-              release();
-            } catch (IOException | RuntimeException e) {
-              run.problems().add(core.description() + " could not remove its files", e);
-            }
-          };
-        });
+          return running;
+        }, this::release);
     if (started) {
       taken.set(0);
     }
@@ -315,14 +294,6 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
       out.append("\n  (the last ").append(shown).append(" shown)");
     }
     return out.toString();
-  }
-
-  private void releaseQuietly() {
-    try {
-      release();
-    } catch (IOException | RuntimeException e) {
-      System.getLogger(DatagramServer.class.getName()).log(System.Logger.Level.DEBUG, "cleanup after a failed start", e);
-    }
   }
 
   @Override

@@ -143,27 +143,13 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   @Override
   public StreamServer start() {
     boolean started =
-        core.start(run -> {
-          ServerSocketChannel channel;
-          try {
-            channel = bind();
-          } catch (IOException | RuntimeException e) {
-            releaseQuietly();
-            throw e;
-          }
+        core.start(this::bind, (channel, run) -> {
           StreamEngine engine =
               new StreamEngine(Threads.prefix(name()), channel, run, timeout(), behaviour(), channelSetup());
           engine.withFaults(core.faults());
           engine.start();
-          return () -> {
-            engine.stop();
-            try {
-              release();
-            } catch (IOException | RuntimeException e) {
-              run.problems().add(core.description() + " could not remove its files", e);
-            }
-          };
-        });
+          return engine;
+        }, this::release);
     if (started) {
       taken.set(0);
     }
@@ -298,14 +284,6 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
           .append(HexDump.describe(connection.received()));
     }
     return out.toString();
-  }
-
-  private void releaseQuietly() {
-    try {
-      release();
-    } catch (IOException | RuntimeException e) {
-      System.getLogger(StreamServer.class.getName()).log(System.Logger.Level.DEBUG, "cleanup after a failed start", e);
-    }
   }
 
   @Override

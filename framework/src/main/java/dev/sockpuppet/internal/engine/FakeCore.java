@@ -3,6 +3,7 @@ package dev.sockpuppet.internal.engine;
 import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.recording.TrafficRecord;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -48,6 +49,24 @@ public final class FakeCore {
      * whatever goes wrong is added to the run's problems, never thrown.
      */
     void stop();
+  }
+
+  /** Opens and binds what a fake listens on; leaves nothing open when it fails. */
+  @FunctionalInterface
+  public interface Binder<C extends Closeable> {
+    C bind() throws IOException;
+  }
+
+  /** Starts a fake's machinery on its bound channel, and returns what stops it (and closes the channel). */
+  @FunctionalInterface
+  public interface Launcher<C> {
+    Running launch(C channel, Run run) throws IOException;
+  }
+
+  /** Removes what a bind left behind, such as socket files; runs after the channel closed. */
+  @FunctionalInterface
+  public interface Cleanup {
+    void release() throws IOException;
   }
 
   private enum State { NEW, RUNNING, STOPPED }
@@ -223,6 +242,53 @@ public final class FakeCore {
       return true;
     } finally {
       lifecycle.unlock();
+    }
+  }
+
+  /**
+   * Starts a fresh run of a fake that listens on a channel: binds it, launches the machinery on
+   * it, and on stop removes what the bind left behind. Whatever fails on the way leaves nothing:
+   * a failed launch closes the channel, and either failure runs the cleanup.
+   *
+   * @return whether this call started the fake (false: it was running already)
+   */
+  public <C extends Closeable> boolean start(Binder<C> binder, Launcher<C> launcher, Cleanup cleanup) {
+    return start(run -> {
+      C channel;
+      try {
+        channel = binder.bind();
+      } catch (IOException | RuntimeException e) {
+        releaseAfterFailedStart(cleanup);
+        throw e;
+      }
+      Running running;
+      try {
+        running = launcher.launch(channel, run);
+      } catch (IOException | RuntimeException | Error e) {
+        try {
+          channel.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+        releaseAfterFailedStart(cleanup);
+        throw e;
+      }
+      return () -> {
+        running.stop();
+        try {
+          cleanup.release();
+        } catch (IOException | RuntimeException e) {
+          run.problems().add(description() + " could not remove its files", e);
+        }
+      };
+    });
+  }
+
+  private static void releaseAfterFailedStart(Cleanup cleanup) {
+    try {
+      cleanup.release();
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(FakeCore.class.getName()).log(System.Logger.Level.DEBUG, "cleanup after a failed start", e);
     }
   }
 
