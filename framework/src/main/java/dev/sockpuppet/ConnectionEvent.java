@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Something that happened to a connection other than bytes crossing: it opened, one side shut
- * down its output, it closed, it was reset, or bytes the fake tried to send did not leave.
+ * down its output, it closed, it was reset, bytes the fake tried to send did not leave, or (on
+ * named pipes) the program opened or closed its end.
  *
  * @param kind what happened
  * @param side who did it
@@ -43,7 +44,17 @@ public record ConnectionEvent(Kind kind, Side side, Duration at, long bytes, Str
      * Bytes the fake tried to send did not leave: the write failed or stalled part-way. They are
      * not in {@link Connection#sent()}; {@link ConnectionEvent#bytes()} counts them.
      */
-    UNDELIVERED
+    UNDELIVERED,
+    /**
+     * The program opened its end of a named pipe (a {@code FifoPair}'s or a {@code Fifo}'s); the
+     * detail names the pipe. A program may open, close and re-open a pipe as often as it likes.
+     */
+    PIPE_OPENED,
+    /**
+     * The program closed the pipe it writes: the fake read end-of-file. Unlike {@link
+     * #HALF_CLOSED}, input may go on: the program can open the pipe again.
+     */
+    PIPE_CLOSED
   }
 
   /** Who caused an event. */
@@ -64,6 +75,8 @@ public record ConnectionEvent(Kind kind, Side side, Duration at, long bytes, Str
           case CLOSED -> "closed by " + who;
           case RESET -> "reset by " + who;
           case UNDELIVERED -> (bytes == 1 ? "1 byte" : bytes + " bytes") + " not delivered";
+          case PIPE_OPENED -> who + " opened its end of the pipe";
+          case PIPE_CLOSED -> who + " closed its end of the pipe (end-of-file)";
         };
     return detail.isEmpty() ? what : what + " (" + detail + ")";
   }

@@ -8,19 +8,14 @@ import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.Durations;
-import dev.sockpuppet.internal.engine.Behaviour;
 import dev.sockpuppet.internal.engine.FakeCore;
-import dev.sockpuppet.internal.engine.FaultyTransport;
 import dev.sockpuppet.internal.engine.PeerEngine;
-import dev.sockpuppet.internal.engine.ScriptBehaviour;
+import dev.sockpuppet.internal.engine.Playbook;
 import dev.sockpuppet.internal.engine.Threads;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * What the client peers, {@link TcpPeer} and {@link UnixSocketPeer}, share: a fake that connects
@@ -47,14 +42,12 @@ import org.opentest4j.AssertionFailedError;
  */
 public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSocketPeer {
   final FakeCore core;
-  private volatile Script script;
-  private volatile Handler handler;
-  private volatile Responder responder = Responder.sink();
-  private volatile boolean unfinishedScriptsAllowed;
+  private final Playbook playbook;
   private volatile PeerEngine engine;
 
   StreamPeer(String kind, String defaultName) {
     this.core = new FakeCore(kind, defaultName);
+    this.playbook = new Playbook(core);
   }
 
   /** An unconnected channel of the target's protocol family. */
@@ -69,53 +62,23 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
   // ---- configuration, for the with… methods of the concrete peers ----
 
   final void configureScript(Script script) {
-    Objects.requireNonNull(script, "script");
-    core.requireNew("withScript");
-    this.script = script;
-    this.handler = null;
-    this.responder = Responder.sink();
+    playbook.script(script);
   }
 
   final void configureHandler(Handler handler) {
-    Objects.requireNonNull(handler, "handler");
-    core.requireNew("withHandler");
-    this.handler = handler;
-    this.script = null;
-    this.responder = Responder.sink();
+    playbook.handler(handler);
   }
 
   final void configureResponder(Responder responder) {
-    Objects.requireNonNull(responder, "responder");
-    core.requireNew("withResponder");
-    this.responder = responder;
-    this.script = null;
-    this.handler = null;
+    playbook.responder(responder);
   }
 
   final void allowUnfinishedScripts() {
-    core.requireNew("withUnfinishedScriptsAllowed");
-    this.unfinishedScriptsAllowed = true;
+    playbook.allowUnfinishedScripts();
   }
 
   final void configureFaults(Fault... added) {
     core.faults(added);
-  }
-
-  private Behaviour behaviour() {
-    Script configuredScript = script;
-    if (configuredScript != null) {
-      return new ScriptBehaviour(core.description(), List.of(configuredScript), true, unfinishedScriptsAllowed);
-    }
-    Handler configuredHandler = handler;
-    return configuredHandler != null ? Behaviour.of(configuredHandler) : Behaviour.of(responder);
-  }
-
-  /** What the connection's transport is wrapped in: the faults, if any (a fault never applies twice). */
-  private PeerEngine.TransportWrapper wrapper() {
-    List<Fault> configured = core.faults();
-    return configured.isEmpty()
-        ? PeerEngine.TransportWrapper.NONE
-        : (transport, record) -> FaultyTransport.wrap(transport, configured, record);
   }
 
   // ---- lifecycle ----
@@ -142,7 +105,7 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
     core.start(run -> {
       engine = PeerEngine.connect(
           Threads.prefix(name()) + "-peer", this::openChannel, target(), targetDescription(), timeout(), run,
-          behaviour(), wrapper());
+          playbook.behaviour(), playbook.wrapper());
       return engine;
     });
     return this;
@@ -193,25 +156,7 @@ public abstract sealed class StreamPeer implements Fake permits TcpPeer, UnixSoc
   public StreamPeer awaitFinished(Duration timeout) {
     Durations.requirePositive(timeout, "timeout");
     core.requireStarted("awaitFinished");
-    boolean finished;
-    try {
-      finished = engine.awaitFinished(timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionFailedError(core.description() + ": interrupted while waiting for its script to finish", e);
-    }
-    if (!finished) {
-      try {
-        core.verify();
-      } catch (AssertionFailedError unfinished) {
-        throw new AssertionFailedError(
-            core.description() + " did not finish within " + Durations.describe(timeout) + ": " + unfinished.getMessage(),
-            unfinished);
-      }
-      throw new AssertionFailedError(
-          core.description() + " did not finish within " + Durations.describe(timeout) + " (its handler is still running)");
-    }
-    core.verify();
+    engine.awaitFinished(core, timeout);
     return this;
   }
 

@@ -2,7 +2,6 @@ package dev.sockpuppet.internal.engine;
 
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
-import dev.sockpuppet.internal.recording.TrafficRecord;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
@@ -10,13 +9,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.opentest4j.AssertionFailedError;
 
 /**
- * The running part of a client peer: one connection to the program under test, opened when the
- * peer starts and played by a {@link ConnectionRunner} on a thread of its own, like a server's
- * accepted connection. Connecting retries, bounded, while nothing listens yet (the program may
+ * The running part of a fake with exactly one connection: a client peer's connection to the
+ * program under test, opened when the peer starts, or a FIFO pair's pipes ({@link #play}); played
+ * by a {@link ConnectionRunner} on a thread of its own, like a server's accepted connection. Connecting retries, bounded, while nothing listens yet (the program may
  * still be starting); {@link #stop()} is bounded like a server's.
  */
 public final class PeerEngine implements FakeCore.Running {
@@ -31,14 +32,21 @@ public final class PeerEngine implements FakeCore.Running {
 
   private final ConnectionRunner runner;
   private final Thread thread;
+  private final List<Thread> helpers;
   private final Problems problems;
   private final Behaviour behaviour;
   private final AtomicBoolean stopping;
 
   private PeerEngine(
-      ConnectionRunner runner, Thread thread, Problems problems, Behaviour behaviour, AtomicBoolean stopping) {
+      ConnectionRunner runner,
+      Thread thread,
+      List<Thread> helpers,
+      Problems problems,
+      Behaviour behaviour,
+      AtomicBoolean stopping) {
     this.runner = runner;
     this.thread = thread;
+    this.helpers = List.copyOf(helpers);
     this.problems = problems;
     this.behaviour = behaviour;
     this.stopping = stopping;
@@ -65,15 +73,37 @@ public final class PeerEngine implements FakeCore.Running {
       throws IOException {
     SocketChannel channel = connectWithRetry(opener, target, targetDescription, timeout);
     Transport transport = SocketTransport.open(channel, behaviour.mode());
-    TrafficRecord traffic = run.traffic();
     ConnectionRecord record;
+    try {
+      record = run.traffic().openConnection(transport.localAddress(), transport.remoteAddress(), null);
+    } catch (RuntimeException | Error e) {
+      transport.close();
+      throw e;
+    }
+    return play(threadName, record, transport, List.of(), timeout, run, behaviour, wrap);
+  }
+
+  /**
+   * Plays {@code behaviour} on one connection over {@code transport}, already on record as {@code
+   * record}: a FIFO pair's pipes, or a peer's socket.
+   *
+   * @param helpers threads of the transport itself, which a stop joins after closing it
+   */
+  public static PeerEngine play(
+      String threadName,
+      ConnectionRecord record,
+      Transport transport,
+      List<Thread> helpers,
+      Duration timeout,
+      FakeCore.Run run,
+      Behaviour behaviour,
+      TransportWrapper wrap) {
     ConnectionIo io;
     ConnectionRunner runner;
     AtomicBoolean stopping = new AtomicBoolean();
     try {
-      record = traffic.openConnection(transport.localAddress(), transport.remoteAddress(), null);
       transport = wrap.wrap(transport, record);
-      io = new ConnectionIo(record, transport, traffic.recorder(), run.problems(), timeout);
+      io = new ConnectionIo(record, transport, run.traffic().recorder(), run.problems(), timeout);
       runner = behaviour.runner(io, run.problems(), stopping::get);
     } catch (RuntimeException | Error e) {
       transport.close();
@@ -84,10 +114,10 @@ public final class PeerEngine implements FakeCore.Running {
     try {
       thread = Threads.start(threadName, runner);
     } catch (Throwable e) {
-      io.resetQuietly("the peer could not start a thread for it");
+      io.resetQuietly("the fake could not start a thread for it");
       throw e;
     }
-    return new PeerEngine(runner, thread, run.problems(), behaviour, stopping);
+    return new PeerEngine(runner, thread, helpers, run.problems(), behaviour, stopping);
   }
 
   /** Whether the connection's script or handler has ended. */
@@ -96,13 +126,33 @@ public final class PeerEngine implements FakeCore.Running {
   }
 
   /**
-   * Waits up to {@code timeout} for the connection's script or handler to end.
-   *
-   * @return whether it ended
+   * Waits up to {@code timeout} for the connection's script or handler to end, then verifies
+   * {@code core}: throws the step that failed, or the steps left if it did not finish in time.
    */
-  public boolean awaitFinished(Duration timeout) throws InterruptedException {
-    thread.join(Math.max(1, timeout.toMillis()));
-    return !thread.isAlive();
+  public void awaitFinished(FakeCore core, Duration timeout) {
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionFailedError(core.description() + ": interrupted while waiting for its script to finish", e);
+    }
+    if (thread.isAlive()) {
+      try {
+        core.verify();
+      } catch (AssertionFailedError unfinished) {
+        throw new AssertionFailedError(
+            core.description() + " did not finish within " + Durations.describe(timeout) + ": " + unfinished.getMessage(),
+            unfinished);
+      }
+      throw new AssertionFailedError(
+          core.description() + " did not finish within " + Durations.describe(timeout) + " (its handler is still running)");
+    }
+    core.verify();
+  }
+
+  /** The fake's end of the connection, for a test that sends on it itself. */
+  public ConnectionIo io() {
+    return runner.io();
   }
 
   /** The connection's recording. */
@@ -117,6 +167,9 @@ public final class PeerEngine implements FakeCore.Running {
     thread.interrupt();
     Joiner joiner = new Joiner();
     joiner.join(thread);
+    for (Thread helper : helpers) {
+      joiner.join(helper);
+    }
     joiner.reportStuck(problems);
   }
 

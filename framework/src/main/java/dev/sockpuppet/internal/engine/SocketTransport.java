@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       connection intact. Costs a selector (two more descriptors on Linux).
  * </ul>
  */
-public final class SocketTransport implements Transport {
+public final class SocketTransport implements Transport, WriteWatchdog.Watched {
   /** How a {@link SocketTransport} waits. */
   public enum Mode {
     BLOCKING,
@@ -188,7 +188,8 @@ public final class SocketTransport implements Transport {
    *
    * @return whether a write is (still) being aborted
    */
-  boolean abortWriteIfOverdue(long now) {
+  @Override
+  public boolean abortWriteIfOverdue(long now) {
     int current = writeState.get();
     if (current == WRITING && now - writeDeadline > 0 && writeState.compareAndSet(WRITING, ABORTED)) {
       try {

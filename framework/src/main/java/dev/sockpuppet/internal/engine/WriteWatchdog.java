@@ -9,19 +9,29 @@ import java.util.concurrent.locks.LockSupport;
  * Bounds the writes of blocking transports. A blocking write cannot time out by itself, and a
  * program that never reads would hold one forever; so while blocking transports exist, this
  * daemon thread, one for the JVM, looks at them every {@link #TICK} and ends every write that
- * overran its deadline (see {@link SocketTransport#abortWriteIfOverdue}).
+ * overran its deadline (see {@link Watched#abortWriteIfOverdue}).
  *
  * <p>A write costs the watchdog nothing but two volatile stores in its transport: no queue, no
  * wake-up per write. The thread is started by the first blocking transport and ends at the first
  * tick that finds none left, so once every fake has stopped no thread of Sockpuppet's remains.
  */
 final class WriteWatchdog {
+  /** Something whose blocking writes the watchdog bounds: a socket or a pipe. */
+  interface Watched {
+    /**
+     * Ends a blocking write that is still in progress after its deadline.
+     *
+     * @return whether a write is (still) being aborted
+     */
+    boolean abortWriteIfOverdue(long now);
+  }
+
   /** How often overdue writes are looked for: a stalled write ends at most this long after its deadline. */
   static final Duration TICK = Duration.ofMillis(50);
 
   private static final WriteWatchdog SHARED = new WriteWatchdog();
 
-  private final Set<SocketTransport> watched = ConcurrentHashMap.newKeySet();
+  private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
   /** The running thread, or null; guarded by this. */
   private Thread thread;
 
@@ -32,7 +42,7 @@ final class WriteWatchdog {
   }
 
   /** Starts watching {@code transport}'s writes until {@link #forget} (its close). */
-  void watch(SocketTransport transport) {
+  void watch(Watched transport) {
     watched.add(transport);
     synchronized (this) {
       if (thread == null) {
@@ -43,7 +53,7 @@ final class WriteWatchdog {
     }
   }
 
-  void forget(SocketTransport transport) {
+  void forget(Watched transport) {
     watched.remove(transport);
   }
 
@@ -60,7 +70,7 @@ final class WriteWatchdog {
       }
       try {
         long now = System.nanoTime();
-        for (SocketTransport transport : watched) {
+        for (Watched transport : watched) {
           transport.abortWriteIfOverdue(now);
         }
       } catch (Throwable e) {

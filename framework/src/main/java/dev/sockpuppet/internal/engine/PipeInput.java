@@ -1,0 +1,241 @@
+package dev.sockpuppet.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reading half of a pipe transport: a thread of its own reads the pipe (a named pipe, or a
+ * process's stdout) with blocking reads, which is all the JDK offers for pipes, and hands what it
+ * read to {@link #read}, which can then wait with a bound as the {@link Transport} contract asks.
+ *
+ * <p><b>Bounded.</b> At most {@link #QUEUED} reads of at most {@link #READ_SIZE} bytes wait to be
+ * taken; past that the thread stops reading, the pipe fills up, and the program's writes block, as
+ * they would with a slow reader.
+ *
+ * <p><b>Named pipes that reopen.</b> When the program closes a named pipe it writes, the fake reads
+ * end-of-file, but the program may open the pipe again (a shell loop that runs {@code echo … >
+ * pipe} each time). A {@link Source} that {@linkplain Source#reopens() reopens} turns end-of-file
+ * into a {@link Listener#closed()} and waits for the next opener, keeping the old end open until
+ * the new one is there, so there is never a moment without a reader in which the program's write
+ * would fail. Its events reach the listener in order with the bytes, on the thread that calls
+ * {@link #read}.
+ */
+final class PipeInput {
+  static final int READ_SIZE = 64 * 1024;
+  private static final int QUEUED = 4;
+
+  /** Where the bytes come from. */
+  interface Source {
+    /** Opens the pipe; may block until the program opens its end, until {@link #wake()}. */
+    ReadableByteChannel open() throws IOException;
+
+    /** Ends an {@link #open()} blocked now or soon, so the thread can see the transport closed. */
+    default void wake() {}
+
+    /** Whether end-of-file is a pause (the program may open the pipe again) rather than the end. */
+    default boolean reopens() {
+      return false;
+    }
+
+    /** The pipe in words, for thread names and messages. */
+    String describe();
+  }
+
+  /** Hears what happens to the pipe, in order with the bytes. */
+  interface Listener {
+    void opened();
+
+    void closed();
+  }
+
+  private enum Marker { OPENED, CLOSED, END }
+
+  private final Source source;
+  private final Listener listener;
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
+  private final Thread thread;
+  private volatile boolean closing;
+  /** The channel the thread reads; guarded by this, so close() can close it. */
+  private ReadableByteChannel channel;
+  /** What the last read left of a chunk; only the reading caller touches it. */
+  private ByteBuffer pending;
+  private boolean ended;
+
+  PipeInput(String threadName, Source source, Listener listener) {
+    this.source = source;
+    this.listener = listener;
+    this.thread = Threads.start(threadName, this::pump);
+  }
+
+  /**
+   * Reads what the thread took from the pipe: see {@link Transport#read}. A failure of the pipe
+   * surfaces here as the {@link IOException} it was.
+   */
+  int read(ByteBuffer into, long timeoutNanos) throws IOException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (true) {
+      if (closing) {
+        throw new ClosedChannelException();
+      }
+      if (pending != null) {
+        int count = Math.min(pending.remaining(), into.remaining());
+        ByteBuffer part = pending.duplicate();
+        part.limit(part.position() + count);
+        into.put(part);
+        pending.position(pending.position() + count);
+        if (!pending.hasRemaining()) {
+          pending = null;
+        }
+        return count;
+      }
+      if (ended) {
+        return -1;
+      }
+      Object next;
+      try {
+        if (timeoutNanos == Transport.NO_TIMEOUT) {
+          next = queue.take();
+        } else {
+          long left = deadline - System.nanoTime();
+          next = left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+      if (next == null) {
+        return 0;
+      } else if (next instanceof ByteBuffer bytes) {
+        pending = bytes;
+      } else if (next == Marker.OPENED) {
+        listener.opened();
+      } else if (next == Marker.CLOSED) {
+        listener.closed();
+      } else if (next == Marker.END) {
+        ended = true;
+      } else if (next instanceof IOException failure) {
+        ended = true;
+        throw failure;
+      } else if (next instanceof RuntimeException failure) {
+        ended = true;
+        throw failure;
+      } else {
+        ended = true;
+        throw (Error) next;
+      }
+    }
+  }
+
+  /**
+   * Stops the thread: closes the pipe (a blocked read wakes), wakes a blocked open, and waits for
+   * the thread within {@link Joiner#GRACE}. Idempotent.
+   *
+   * @return whether the thread ended
+   */
+  boolean close() {
+    closing = true;
+    closeChannel();
+    thread.interrupt(); // a thread waiting for room in the queue
+    long deadline = System.nanoTime() + Joiner.GRACE.toNanos();
+    try {
+      // The thread may be about to open the pipe just after a wake, so wake until it is gone.
+      while (thread.isAlive() && System.nanoTime() - deadline < 0) {
+        source.wake();
+        thread.join(5);
+        closeChannel();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !thread.isAlive();
+  }
+
+  Thread thread() {
+    return thread;
+  }
+
+  private void pump() {
+    try {
+      ReadableByteChannel current = source.open();
+      if (!adopt(current)) {
+        return;
+      }
+      hand(Marker.OPENED);
+      ByteBuffer buffer = ByteBuffer.allocate(READ_SIZE);
+      while (!closing) {
+        buffer.clear();
+        int count = current.read(buffer);
+        if (count > 0) {
+          buffer.flip();
+          if (count < READ_SIZE / 4) {
+            hand(ByteBuffer.allocate(count).put(buffer).flip()); // a small read keeps no large buffer waiting
+          } else {
+            hand(buffer);
+            buffer = ByteBuffer.allocate(READ_SIZE);
+          }
+        } else if (count < 0) {
+          if (!source.reopens()) {
+            hand(Marker.END);
+            return;
+          }
+          hand(Marker.CLOSED);
+          // Keep the old end open while waiting for the program's next open: the pipe then always
+          // has a reader, so a program that opens and writes at once never fails.
+          ReadableByteChannel next = source.open();
+          ReadableByteChannel old = current;
+          current = next;
+          if (!adopt(next)) {
+            return;
+          }
+          old.close();
+          hand(Marker.OPENED);
+        }
+      }
+    } catch (InterruptedException e) {
+      // closing
+    } catch (IOException | RuntimeException | Error e) {
+      if (!closing) {
+        try {
+          hand(e);
+        } catch (InterruptedException closing) {
+          // the transport closes; nobody reads the failure any more
+        }
+      }
+    } finally {
+      closeChannel();
+    }
+  }
+
+  /** Makes {@code opened} the channel close() closes; false (and closed) if the transport is closing. */
+  private synchronized boolean adopt(ReadableByteChannel opened) throws IOException {
+    ReadableByteChannel previous = channel;
+    channel = opened;
+    if (closing) {
+      opened.close();
+      if (previous != null) {
+        previous.close();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private synchronized void closeChannel() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        System.getLogger(PipeInput.class.getName()).log(System.Logger.Level.DEBUG, "closing " + source.describe(), e);
+      }
+    }
+  }
+
+  private void hand(Object item) throws InterruptedException {
+    queue.put(item);
+  }
+}

@@ -1,0 +1,258 @@
+package dev.sockpuppet.internal.engine;
+
+import dev.sockpuppet.internal.Durations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The writing half of a pipe transport: a named pipe the program reads, or a process's stdin.
+ *
+ * <p><b>Opening never blocks a caller.</b> Opening a named pipe for writing blocks until the
+ * program opens it for reading, which it may do late or never; so a thread of its own opens it as
+ * soon as the transport exists, and a write waits for that, bounded by its timeout. A write that
+ * finds the pipe still unopened fails with an error that says so, and nothing is on record as sent.
+ *
+ * <p><b>Nothing is lost in between.</b> Once open, a named pipe also gets a reader of the fake's
+ * own (the {@linkplain Opened#keeper() keeper}) that never reads while the fake runs: the pipe
+ * then keeps what was written even while the program has closed its end (a shell loop that runs
+ * {@code read line < pipe} each time opens and closes it per line), and a write never fails with
+ * a broken pipe. When the fake ends its output, whatever the program had not read by then is taken
+ * out of the pipe through the keeper and reported as undelivered, so the recording holds only what
+ * the program could have read.
+ *
+ * <p><b>Writes are bounded.</b> The JDK writes pipes only blocking; a program that never reads
+ * would hold a write for ever, so the shared {@link WriteWatchdog} closes the pipe once a write
+ * overran its deadline. Closing wakes the writer with the count it got through.
+ */
+final class PipeOutput implements WriteWatchdog.Watched {
+  /** Where the bytes go. */
+  interface Sink {
+    /** Opens the pipe; may block until the program opens its end, until {@link #wake()}. */
+    Opened open() throws IOException;
+
+    /** Ends an {@link #open()} blocked now or soon. */
+    default void wake() {}
+
+    /** The pipe in words, for messages. */
+    String describe();
+  }
+
+  /** An opened pipe, and for a named pipe the fake's own reader that keeps its buffer alive. */
+  record Opened(WritableByteChannel channel, InputStream keeper) {}
+
+  /** Hears that the program opened its end. */
+  interface Listener {
+    void opened();
+
+    /** The program never took {@code count} bytes that had left the fake. */
+    void undelivered(long count);
+  }
+
+  private static final int IDLE = 0;
+  private static final int WRITING = 1;
+  private static final int ABORTED = 2;
+
+  private final Sink sink;
+  private final Listener listener;
+  private final CountDownLatch openedLatch = new CountDownLatch(1);
+  private final Thread opener;
+  private final AtomicInteger writeState = new AtomicInteger(IDLE);
+  private volatile long writeDeadline;
+  private volatile boolean closing;
+  private volatile IOException openFailure;
+  /** Guarded by this. */
+  private Opened opened;
+  private boolean outputEnded;
+
+  PipeOutput(String threadName, Sink sink, Listener listener) {
+    this.sink = sink;
+    this.listener = listener;
+    this.opener = Threads.start(threadName, this::open);
+  }
+
+  private void open() {
+    try {
+      Opened result = sink.open();
+      synchronized (this) {
+        if (closing) {
+          closeQuietly(result.channel());
+          closeQuietly(result.keeper());
+          return;
+        }
+        opened = result;
+      }
+      WriteWatchdog.shared().watch(this);
+      listener.opened();
+    } catch (IOException e) {
+      if (!closing) {
+        openFailure = e;
+      }
+    } catch (RuntimeException | Error e) {
+      if (!closing) {
+        openFailure = new IOException(e.toString(), e);
+      }
+    } finally {
+      openedLatch.countDown();
+    }
+  }
+
+  /** See {@link Transport#write}: waits for the program to open its end within the same bound. */
+  void write(ByteBuffer from, long timeoutNanos) throws IOException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    WritableByteChannel channel = awaitOpen(timeoutNanos);
+    writeDeadline = deadline;
+    writeState.set(WRITING);
+    try {
+      while (from.hasRemaining()) {
+        channel.write(from);
+      }
+    } catch (IOException e) {
+      if (writeState.get() != ABORTED) {
+        throw e;
+      }
+      // The watchdog ended a write that overran its deadline; from's position says how far it got.
+    } finally {
+      writeState.set(IDLE);
+    }
+  }
+
+  private WritableByteChannel awaitOpen(long timeoutNanos) throws IOException {
+    try {
+      if (!openedLatch.await(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS)) {
+        throw new ClosedBecause(
+            "the program did not open " + sink.describe() + " for reading within "
+                + Durations.describe(Duration.ofNanos(timeoutNanos)) + ", so nothing was written to it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClosedBecause("interrupted while waiting for the program to open " + sink.describe());
+    }
+    IOException failure = openFailure;
+    if (failure != null) {
+      throw new IOException("cannot open " + sink.describe() + ": " + failure.getMessage(), failure);
+    }
+    synchronized (this) {
+      if (closing || opened == null) {
+        throw new ClosedChannelException();
+      }
+      if (outputEnded) {
+        throw new ClosedBecause("the fake already ended its output to " + sink.describe());
+      }
+      return opened.channel();
+    }
+  }
+
+  /** Whether the program has opened its end (so far as a write could go out now). */
+  synchronized boolean isOpen() {
+    return opened != null && !outputEnded && !closing;
+  }
+
+  @Override
+  public boolean abortWriteIfOverdue(long now) {
+    int current = writeState.get();
+    if (current == WRITING && now - writeDeadline > 0 && writeState.compareAndSet(WRITING, ABORTED)) {
+      closeChannel();
+      return true;
+    }
+    return current == ABORTED;
+  }
+
+  /** Ends the output: the program reads end-of-file once it took what is in the pipe. */
+  void end() {
+    synchronized (this) {
+      if (outputEnded || opened == null) {
+        outputEnded = true;
+        return;
+      }
+      outputEnded = true;
+      closeQuietly(opened.channel());
+    }
+  }
+
+  /**
+   * Closes the pipe for good: what the program did not read is taken out of the pipe and reported
+   * undelivered; a thread still waiting to open it is woken. Idempotent.
+   *
+   * @return whether the opening thread ended
+   */
+  boolean close() {
+    closing = true;
+    WriteWatchdog.shared().forget(this);
+    Opened was;
+    synchronized (this) {
+      was = opened;
+      opened = null;
+    }
+    if (was != null) {
+      closeQuietly(was.channel());
+      if (was.keeper() != null) {
+        long left = drain(was.keeper());
+        closeQuietly(was.keeper());
+        if (left > 0) {
+          listener.undelivered(left);
+        }
+      }
+    }
+    long deadline = System.nanoTime() + Joiner.GRACE.toNanos();
+    try {
+      while (opener.isAlive() && System.nanoTime() - deadline < 0) {
+        sink.wake();
+        opener.join(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !opener.isAlive();
+  }
+
+  Thread thread() {
+    return opener;
+  }
+
+  /**
+   * Takes what is left in the pipe out through the fake's own reader, now that the fake's writer
+   * is closed. Only what is there is read ({@code available()} on a pipe says how much), so a
+   * program that opened the pipe for writing itself cannot make this wait.
+   */
+  private long drain(InputStream keeper) {
+    byte[] buffer = new byte[PipeInput.READ_SIZE];
+    long total = 0;
+    try {
+      int available;
+      while ((available = keeper.available()) > 0) {
+        int count = keeper.read(buffer, 0, Math.min(available, buffer.length));
+        if (count <= 0) {
+          break;
+        }
+        total += count;
+      }
+    } catch (IOException e) {
+      System.getLogger(PipeOutput.class.getName()).log(System.Logger.Level.DEBUG, "draining " + sink.describe(), e);
+    }
+    return total;
+  }
+
+  private synchronized void closeChannel() {
+    if (opened != null) {
+      closeQuietly(opened.channel());
+    }
+  }
+
+  static void closeQuietly(java.io.Closeable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      System.getLogger(PipeOutput.class.getName()).log(System.Logger.Level.DEBUG, "closing a pipe", e);
+    }
+  }
+}
