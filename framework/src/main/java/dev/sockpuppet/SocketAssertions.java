@@ -1,5 +1,6 @@
 package dev.sockpuppet;
 
+import dev.sockpuppet.fifo.NamedPipeFake;
 import dev.sockpuppet.http.HttpRequest;
 import dev.sockpuppet.syslog.SyslogServer;
 
@@ -33,6 +34,15 @@ public final class SocketAssertions {
   /** Assertions on one connection. */
   public static ConnectionAssert assertThat(Connection connection) {
     return new ConnectionAssert(connection, null);
+  }
+
+  /**
+   * Assertions on what crossed a {@link dev.sockpuppet.fifo.FifoPair}'s (or a single {@link
+   * dev.sockpuppet.fifo.Fifo}'s) pipes in its current (or last) run, as on a connection: received is
+   * what the program wrote, sent what it was given to read.
+   */
+  public static ConnectionAssert assertThat(NamedPipeFake<?> pipes) {
+    return new ConnectionAssert(pipes.connection(), null);
   }
 
   /** Assertions on the messages a fake syslog daemon received, field by field. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.fifo.FifoPair;
 import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
@@ -189,15 +190,50 @@ class LifecycleLeakTest {
   }
 
   private static void assertNoLeaks(Supplier<? extends FakeServer> servers, int cycles) {
+    assertNoLeaks(() -> cycle(servers), 100, cycles);
+  }
+
+  private static void assertNoLeaks(Runnable cycle, int warmUp, int cycles) {
     // The first cycles load classes and open the JDK's lazily created descriptors; count after them.
-    for (int i = 0; i < 100; i++) {
-      cycle(servers);
+    for (int i = 0; i < warmUp; i++) {
+      cycle.run();
     }
     Snapshot before = Snapshot.take();
     for (int i = 0; i < cycles; i++) {
-      cycle(servers);
+      cycle.run();
     }
     before.assertSameAs(Snapshot.take());
+  }
+
+  @Test
+  void fifoPairsNobodyOpensLeaveNothingBehind() {
+    ExternalTools.require("mkfifo");
+    // A send waits for the program, which never comes, until the stop ends it.
+    assertNoLeaks(() -> {
+      FifoPair pair = FifoPair.create().withName("leak").withBaseDirectory(base).start();
+      pair.stop();
+    }, 20, 300);
+  }
+
+  @Test
+  void fifoPairsWithAProgramLeaveNothingBehind() {
+    ExternalTools.require("mkfifo");
+    assertNoLeaks(() -> {
+      try (FifoPair pair = FifoPair.create().withName("leak").withBaseDirectory(base).start()) {
+        Process cat = new ProcessBuilder("sh", "-c", "cat < \"$0\" > \"$1\"", pair.toProgram().toString(), pair.fromProgram().toString())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+        pair.sendLine("hello").awaitReceivedLine("hello").sendEof().awaitProgramClosed();
+        assertTrue(cat.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }, 10, 100);
   }
 
   private static void cycle(Supplier<? extends FakeServer> servers) {

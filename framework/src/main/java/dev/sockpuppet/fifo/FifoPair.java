@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *       "--replies", pair.fromProgram().toString()).start();
  *   pair.sendLine("STATUS");
  *   pair.awaitReceivedLine("OK running");
- *   assertThat(pair).hasReceivedLine("OK running");
+ *   assertThat(pair).receivedLines("OK running");
  * }
  * }</pre>
  *

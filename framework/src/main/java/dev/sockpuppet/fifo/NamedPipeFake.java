@@ -45,13 +45,16 @@ import java.util.function.Predicate;
  *
  * <p><b>Opening, closing and re-opening are recorded.</b> When the program opens a pipe, the
  * connection gets a {@link ConnectionEvent.Kind#PIPE_OPENED} event; when it closes the pipe it
- * writes, a {@link ConnectionEvent.Kind#PIPE_CLOSED} (the fake read end-of-file), and the fake
- * waits for it to open the pipe again: what it writes next is part of the same recording. The
- * program may likewise close and re-open the pipe it reads (a shell loop that runs {@code read
- * line < pipe} each time) without losing anything: the fake keeps the pipe's buffer alive with a
- * reader of its own that never reads while it runs. When the fake stops, what the program had not
- * read by then is taken off the record as sent, with an {@link ConnectionEvent.Kind#UNDELIVERED}
- * event. Closing and re-opening the pipe it reads is not visible, only its first open.
+ * writes, a {@link ConnectionEvent.Kind#PIPE_CLOSED} (the fake read end-of-file), and when it
+ * writes again after that, another {@code PIPE_OPENED}: what it writes is all one recording. The
+ * fake never lets go of its own end, so a program that opens, writes and closes in a moment loses
+ * nothing; but a close and re-open that happen before the fake read what came before them show
+ * as one session, so count on the bytes, not on the number of closes. The program may likewise
+ * close and re-open the pipe it reads (a shell loop that runs {@code read line < pipe} each time)
+ * without losing anything: the fake keeps the pipe's buffer alive with a reader of its own that
+ * never reads. Only the first open of the pipe it reads is visible. What the program has not read
+ * when the fake stops stays in the pipe for as long as the program holds it open, as bytes in a
+ * socket's buffer outlive a close.
  *
  * <p><b>The conversation</b> is played by a {@link Script}, a {@link Handler} or a {@link
  * Responder} (default: record only), and the test may send itself ({@link #send}, {@link

@@ -179,16 +179,6 @@ public final class NamedPipes {
         return path.toString();
       }
     };
-    return new PipeOutput(threadName, sink, new PipeOutput.Listener() {
-      @Override
-      public void opened() {
-        record.event(Kind.PIPE_OPENED, Side.PEER, described);
-      }
-
-      @Override
-      public void undelivered(long count) {
-        record.takeBackSent(count, "the program had not read them from " + path + " when the fake closed it");
-      }
-    });
+    return new PipeOutput(threadName, sink, () -> record.event(Kind.PIPE_OPENED, Side.PEER, described));
   }
 }

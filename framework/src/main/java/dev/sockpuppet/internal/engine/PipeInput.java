@@ -7,6 +7,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The reading half of a pipe transport: a thread of its own reads the pipe (a named pipe, or a
@@ -20,14 +21,19 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Named pipes that reopen.</b> When the program closes a named pipe it writes, the fake reads
  * end-of-file, but the program may open the pipe again (a shell loop that runs {@code echo … >
  * pipe} each time). A {@link Source} that {@linkplain Source#reopens() reopens} turns end-of-file
- * into a {@link Listener#closed()} and waits for the next opener, keeping the old end open until
- * the new one is there, so there is never a moment without a reader in which the program's write
- * would fail. Its events reach the listener in order with the bytes, on the thread that calls
- * {@link #read}.
+ * into a {@link Listener#closed()} and keeps reading the same end, paced, until bytes come again
+ * ({@link Listener#opened()}). Waiting in a fresh blocking open instead would miss a program that
+ * opened, wrote and closed before that open began, and its bytes would stay in the pipe unread; a
+ * reader that never lets go misses nothing, and the program never finds the pipe without a
+ * reader. The cost: a program that opens and closes without writing is not noticed, and two
+ * sessions written before the fake read either show as one. Events reach the listener in order
+ * with the bytes, on the thread that calls {@link #read}.
  */
 final class PipeInput {
   static final int READ_SIZE = 64 * 1024;
   private static final int QUEUED = 4;
+  private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+  private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /** Where the bytes come from. */
   interface Source {
@@ -167,10 +173,17 @@ final class PipeInput {
       }
       hand(Marker.OPENED);
       ByteBuffer buffer = ByteBuffer.allocate(READ_SIZE);
+      boolean programClosed = false;
+      long pause = FIRST_PAUSE_NANOS;
       while (!closing) {
         buffer.clear();
         int count = current.read(buffer);
         if (count > 0) {
+          if (programClosed) {
+            programClosed = false;
+            pause = FIRST_PAUSE_NANOS;
+            hand(Marker.OPENED);
+          }
           buffer.flip();
           if (count < READ_SIZE / 4) {
             hand(ByteBuffer.allocate(count).put(buffer).flip()); // a small read keeps no large buffer waiting
@@ -183,17 +196,16 @@ final class PipeInput {
             hand(Marker.END);
             return;
           }
-          hand(Marker.CLOSED);
-          // Keep the old end open while waiting for the program's next open: the pipe then always
-          // has a reader, so a program that opens and writes at once never fails.
-          ReadableByteChannel next = source.open();
-          ReadableByteChannel old = current;
-          current = next;
-          if (!adopt(next)) {
-            return;
+          if (!programClosed) {
+            programClosed = true;
+            hand(Marker.CLOSED);
           }
-          old.close();
-          hand(Marker.OPENED);
+          // The same end stays open and is read again: the pipe always has a reader, so the
+          // program's next open and write succeed at once, and nothing it writes, however briefly
+          // it holds the pipe, can slip past. A pipe without writers reads end-of-file at once, so
+          // the reads are paced, which bounds how late a re-opening program is noticed.
+          LockSupport.parkNanos(this, pause);
+          pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
         }
       }
     } catch (InterruptedException e) {

@@ -20,12 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * finds the pipe still unopened fails with an error that says so, and nothing is on record as sent.
  *
  * <p><b>Nothing is lost in between.</b> Once open, a named pipe also gets a reader of the fake's
- * own (the {@linkplain Opened#keeper() keeper}) that never reads while the fake runs: the pipe
- * then keeps what was written even while the program has closed its end (a shell loop that runs
- * {@code read line < pipe} each time opens and closes it per line), and a write never fails with
- * a broken pipe. When the fake ends its output, whatever the program had not read by then is taken
- * out of the pipe through the keeper and reported as undelivered, so the recording holds only what
- * the program could have read.
+ * own (the {@linkplain Opened#keeper() keeper}) that never reads: the pipe then keeps what was
+ * written even while the program has closed its end (a shell loop that runs {@code read line <
+ * pipe} each time opens and closes it per line), and a write never fails with a broken pipe. A
+ * program that never reads again makes the pipe fill up, and the next write stalls and is
+ * bounded like any other.
  *
  * <p><b>Writes are bounded.</b> The JDK writes pipes only blocking; a program that never reads
  * would hold a write for ever, so the shared {@link WriteWatchdog} closes the pipe once a write
@@ -48,11 +47,9 @@ final class PipeOutput implements WriteWatchdog.Watched {
   record Opened(WritableByteChannel channel, InputStream keeper) {}
 
   /** Hears that the program opened its end. */
+  @FunctionalInterface
   interface Listener {
     void opened();
-
-    /** The program never took {@code count} bytes that had left the fake. */
-    void undelivered(long count);
   }
 
   private static final int IDLE = 0;
@@ -177,8 +174,9 @@ final class PipeOutput implements WriteWatchdog.Watched {
   }
 
   /**
-   * Closes the pipe for good: what the program did not read is taken out of the pipe and reported
-   * undelivered; a thread still waiting to open it is woken. Idempotent.
+   * Closes the pipe for good; a thread still waiting to open it is woken. What the program has not
+   * read yet stays in the pipe for as long as the program holds its end open, as bytes in a
+   * socket's buffer outlive a close. Idempotent.
    *
    * @return whether the opening thread ended
    */
@@ -192,13 +190,7 @@ final class PipeOutput implements WriteWatchdog.Watched {
     }
     if (was != null) {
       closeQuietly(was.channel());
-      if (was.keeper() != null) {
-        long left = drain(was.keeper());
-        closeQuietly(was.keeper());
-        if (left > 0) {
-          listener.undelivered(left);
-        }
-      }
+      closeQuietly(was.keeper());
     }
     long deadline = System.nanoTime() + Joiner.GRACE.toNanos();
     try {
@@ -214,29 +206,6 @@ final class PipeOutput implements WriteWatchdog.Watched {
 
   Thread thread() {
     return opener;
-  }
-
-  /**
-   * Takes what is left in the pipe out through the fake's own reader, now that the fake's writer
-   * is closed. Only what is there is read ({@code available()} on a pipe says how much), so a
-   * program that opened the pipe for writing itself cannot make this wait.
-   */
-  private long drain(InputStream keeper) {
-    byte[] buffer = new byte[PipeInput.READ_SIZE];
-    long total = 0;
-    try {
-      int available;
-      while ((available = keeper.available()) > 0) {
-        int count = keeper.read(buffer, 0, Math.min(available, buffer.length));
-        if (count <= 0) {
-          break;
-        }
-        total += count;
-      }
-    } catch (IOException e) {
-      System.getLogger(PipeOutput.class.getName()).log(System.Logger.Level.DEBUG, "draining " + sink.describe(), e);
-    }
-    return total;
   }
 
   private synchronized void closeChannel() {

@@ -393,45 +393,6 @@ public final class ConnectionRecord implements Connection {
     }
   }
 
-  /**
-   * Takes the last {@code count} sent bytes off the record again, with an {@link Kind#UNDELIVERED}
-   * event: they had left the fake but the program never took them (a pipe's buffer the fake
-   * emptied itself when it stopped). Only whole writes already finished are affected.
-   */
-  public void takeBackSent(long count, String reason) {
-    if (count <= 0) {
-      return;
-    }
-    lock.lock();
-    try {
-      long taken = Math.min(count, sentSize);
-      sentSize -= taken;
-      Bytes kept = Access.bytes().of(sent).slice(0, sentSize);
-      sent.clear();
-      sent.addAll(Arrays.asList(Access.bytes().segments(kept)));
-      // The taken bytes are the end of the sent stream: drop the sent chunks past the new end, and
-      // cut the one it falls into.
-      for (int i = chunks.size() - 1; i >= 0; i--) {
-        Chunk chunk = chunks.get(i);
-        if (chunk.direction() != Direction.SENT) {
-          continue;
-        }
-        if (chunk.offset() >= sentSize) {
-          chunks.remove(i);
-          continue;
-        }
-        if (chunk.offset() + chunk.size() > sentSize) {
-          chunks.set(i, new Chunk(Direction.SENT, chunk.offset(), chunk.bytes().slice(0, sentSize - chunk.offset()), chunk.at()));
-        }
-        break;
-      }
-      undelivered += taken;
-      events.add(new ConnectionEvent(Kind.UNDELIVERED, Side.FAKE, recorder.now(), taken, reason));
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Why nothing more can be sent, or null while the fake can still send. */
   public String outputEndedBecause() {
     lock.lock();

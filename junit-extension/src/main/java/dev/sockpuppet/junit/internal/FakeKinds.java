@@ -43,7 +43,7 @@ public final class FakeKinds {
   static final List<FakeKind<?>> ALL =
       List.of(
           new UnixSocketServerKind(), new TcpServerKind(), new UdpServerKind(), new UnixDatagramServerKind(),
-          new SyslogServerKind());
+          new SyslogServerKind(), new FifoPairKind());
 
   private FakeKinds() {}
 
