@@ -195,7 +195,7 @@ public abstract sealed class NamedPipeFake<S extends NamedPipeFake<S>> implement
         this::makePipes,
         (made, run) -> {
           PeerEngine started = NamedPipes.play(
-              Threads.prefix(name()), made.toProgram, made.fromProgram,
+              Threads.prefix(name()), made.toProgram, made.fromProgram, new PipeAddress(made.toProgram, made.fromProgram),
               core.description() + " only reads what the program writes to " + made.fromProgram
                   + "; it has no pipe to send on",
               timeout(), run, playbook.behaviour(), playbook.wrapper());

@@ -129,4 +129,11 @@ public final class Clients {
     int colon = hostAndPort.lastIndexOf(':');
     return new InetSocketAddress(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
   }
+
+  /** Starts {@code cat} reading a FIFO pair's {@code to-program} pipe and writing its {@code from-program} pipe. */
+  public static Process cat(dev.sockpuppet.fifo.FifoPair pair) throws IOException {
+    return new ProcessBuilder("sh", "-c", "cat < \"$0\" > \"$1\"", pair.toProgram().toString(), pair.fromProgram().toString())
+        .redirectErrorStream(true)
+        .start();
+  }
 }

@@ -6,6 +6,7 @@ import dev.sockpuppet.internal.recording.ConnectionRecord;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -77,18 +78,20 @@ public final class NamedPipes {
    * Plays {@code behaviour} over named pipes that already exist: {@code toProgram} the program
    * reads, {@code fromProgram} it writes; either may be null (a single FIFO).
    *
+   * @param programAddress what the recording names as the connection's peer
    * @param noOutputBecause why sending fails when there is no {@code toProgram}
    */
   public static PeerEngine play(
       String threadPrefix,
       Path toProgram,
       Path fromProgram,
+      SocketAddress programAddress,
       String noOutputBecause,
       Duration timeout,
       FakeCore.Run run,
       Behaviour behaviour,
       PeerEngine.TransportWrapper wrap) {
-    ConnectionRecord record = run.traffic().openConnection(null, null, null);
+    ConnectionRecord record = run.traffic().openConnection(null, programAddress, null);
     PipeInput input = fromProgram == null ? null : input(threadPrefix + "-read", fromProgram, record);
     PipeOutput output;
     try {
