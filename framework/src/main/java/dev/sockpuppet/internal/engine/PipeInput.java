@@ -64,6 +64,8 @@ final class PipeInput {
   private final Source source;
   private final Listener listener;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
+  /** Read buffers the reader is done with. */
+  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(QUEUED + 2);
   private final Thread thread;
   private volatile boolean closing;
   /** The channel the thread reads; guarded by this, so close() can close it. */
@@ -95,6 +97,9 @@ final class PipeInput {
         into.put(part);
         pending.position(pending.position() + count);
         if (!pending.hasRemaining()) {
+          if (pending.capacity() == READ_SIZE) {
+            free.offer(pending.clear()); // back to the thread, which reads into it again
+          }
           pending = null;
         }
         return count;
@@ -172,7 +177,7 @@ final class PipeInput {
         return;
       }
       hand(Marker.OPENED);
-      ByteBuffer buffer = ByteBuffer.allocate(READ_SIZE);
+      ByteBuffer buffer = nextBuffer();
       boolean programClosed = false;
       long pause = FIRST_PAUSE_NANOS;
       while (!closing) {
@@ -189,7 +194,7 @@ final class PipeInput {
             hand(ByteBuffer.allocate(count).put(buffer).flip()); // a small read keeps no large buffer waiting
           } else {
             hand(buffer);
-            buffer = ByteBuffer.allocate(READ_SIZE);
+            buffer = nextBuffer();
           }
         } else if (count < 0) {
           if (!source.reopens()) {
@@ -245,6 +250,15 @@ final class PipeInput {
         System.getLogger(PipeInput.class.getName()).log(System.Logger.Level.DEBUG, "closing " + source.describe(), e);
       }
     }
+  }
+
+  /**
+   * A buffer to read into: one the reader gave back, or a new one. Direct, so a read from the
+   * pipe is one copy; at most {@link #QUEUED} + 2 exist, since a full queue stops the reads.
+   */
+  private ByteBuffer nextBuffer() {
+    ByteBuffer recycled = free.poll();
+    return recycled != null ? recycled : ByteBuffer.allocateDirect(READ_SIZE);
   }
 
   private void hand(Object item) throws InterruptedException {
