@@ -14,6 +14,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,9 +40,17 @@ public final class NamedPipes {
    * @throws IOException if {@code mkfifo} failed, with what it said
    */
   public static void create(Path path, Duration timeout) throws IOException {
+    create(List.of(path), timeout);
+  }
+
+  /** {@link #create(Path, Duration)} for several pipes at once, with one run of {@code mkfifo}. */
+  public static void create(List<Path> paths, Duration timeout) throws IOException {
+    List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+    paths.forEach(path -> command.add(path.toString()));
+    Object path = paths.size() == 1 ? paths.get(0) : paths;
     Process process;
     try {
-      process = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UnsupportedOperationException(
           "named pipes cannot be made on this machine: mkfifo(1) could not be run (" + e.getMessage()
