@@ -272,33 +272,46 @@ public final class ProcessStdio implements FakeCore.Running {
 
   /** Ends what the process left running: its descendants as they were when the stop began. */
   private void endDescendants(List<ProcessHandle> descendants) throws InterruptedException {
-    List<ProcessHandle> alive = descendants.stream().filter(ProcessHandle::isAlive).toList();
+    List<ProcessHandle> alive = descendants.stream().filter(each -> !gone(each)).toList();
     if (alive.isEmpty()) {
       return;
     }
     alive.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + TERM_GRACE.toNanos();
-    for (ProcessHandle each : alive) {
-      awaitEnd(each, deadline);
-    }
+    awaitGone(alive, TERM_GRACE);
     alive.forEach(ProcessHandle::destroyForcibly);
-    deadline = System.nanoTime() + Joiner.GRACE.toNanos();
+    awaitGone(alive, Joiner.GRACE);
     for (ProcessHandle each : alive) {
-      if (!awaitEnd(each, deadline)) {
+      if (!gone(each)) {
         problems.add("pid " + each.pid() + ", started by " + described + ", was still alive "
             + Durations.describe(Joiner.GRACE) + " after SIGKILL; it could not be killed", null);
       }
     }
   }
 
-  private static boolean awaitEnd(ProcessHandle handle, long deadline) throws InterruptedException {
-    try {
-      handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  /** Waits up to {@code bound} until every one of {@code processes} is gone. */
+  private static void awaitGone(List<ProcessHandle> processes, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!processes.stream().allMatch(ProcessStdio::gone) && System.nanoTime() - deadline < 0) {
+      // Not our children, so no wait(2) can tell us: poll, briefly.
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  /**
+   * Whether {@code process} ended. A descendant that outlived its parent belongs to init (or a
+   * subreaper), which may take its time to reap it; until then it is a zombie, which holds no
+   * descriptors any more and counts as gone.
+   */
+  static boolean gone(ProcessHandle process) {
+    if (!process.isAlive()) {
       return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return !handle.isAlive();
-    } catch (java.util.concurrent.ExecutionException e) {
-      return !handle.isAlive();
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return !process.isAlive(); // no /proc (macOS), or it was reaped meanwhile
     }
   }
 
