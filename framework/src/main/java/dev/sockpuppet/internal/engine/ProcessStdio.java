@@ -9,11 +9,8 @@ import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.UnixSocketPaths;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -333,54 +330,12 @@ public final class ProcessStdio implements FakeCore.Running {
 
   /** A process's output, read through its named pipe: end-of-file is the end (the process closed it). */
   private static PipeInput input(String threadName, Path path, String described) {
-    PipeInput.Source source = new PipeInput.Source() {
-      @Override
-      public ReadableByteChannel open() throws IOException {
-        try {
-          return FileChannel.open(path, StandardOpenOption.READ);
-        } catch (IOException | RuntimeException e) {
-          NamedPipes.wake(path); // the JDK's open of the other end must not wait for this one
-          throw e;
-        }
-      }
-
-      @Override
-      public void wake() {
-        NamedPipes.wake(path);
-      }
-
-      @Override
-      public String describe() {
-        return described;
-      }
-    };
-    return new PipeInput(threadName, source, NO_EVENTS);
+    return new PipeInput(threadName, NamedPipes.readEnd(path, described, false), NO_EVENTS);
   }
 
   /** A process's stdin: no keeper, so a program that exited makes a write fail with a broken pipe. */
   private static PipeOutput output(String threadName, Path path, String described) {
-    PipeOutput.Sink sink = new PipeOutput.Sink() {
-      @Override
-      public PipeOutput.Opened open() throws IOException {
-        try {
-          return new PipeOutput.Opened(FileChannel.open(path, StandardOpenOption.WRITE), null);
-        } catch (IOException | RuntimeException e) {
-          NamedPipes.wake(path);
-          throw e;
-        }
-      }
-
-      @Override
-      public void wake() {
-        NamedPipes.wake(path);
-      }
-
-      @Override
-      public String describe() {
-        return described;
-      }
-    };
-    return new PipeOutput(threadName, sink, new PipeOutput.Listener() {
+    return new PipeOutput(threadName, NamedPipes.writeEnd(path, described, false), new PipeOutput.Listener() {
       @Override
       public void opened() {
         // recorded with the pid once the process runs
