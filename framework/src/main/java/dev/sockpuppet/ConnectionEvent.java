@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Something that happened to a connection other than bytes crossing: it opened, one side shut
  * down its output, it closed, it was reset, bytes the fake tried to send did not leave, or (on
- * named pipes) the program opened or closed its end.
+ * named pipes) the program opened or closed its end, or (on a process's standard streams) the
+ * program exited.
  *
  * @param kind what happened
  * @param side who did it
@@ -54,7 +55,13 @@ public record ConnectionEvent(Kind kind, Side side, Duration at, long bytes, Str
      * The program closed the pipe it writes: the fake read end-of-file. Unlike {@link
      * #HALF_CLOSED}, input may go on: the program can open the pipe again.
      */
-    PIPE_CLOSED
+    PIPE_CLOSED,
+    /**
+     * The process behind a {@code ProcessPipes} fake exited; the detail gives the exit code and
+     * whether the fake's stop killed it. Recorded on the stdin/stdout connection, also after that
+     * connection ended: the process may outlive its pipes.
+     */
+    PROCESS_EXITED
   }
 
   /** Who caused an event. */
@@ -77,6 +84,7 @@ public record ConnectionEvent(Kind kind, Side side, Duration at, long bytes, Str
           case UNDELIVERED -> (bytes == 1 ? "1 byte" : bytes + " bytes") + " not delivered";
           case PIPE_OPENED -> who + " opened its end of the pipe";
           case PIPE_CLOSED -> who + " closed its end of the pipe (end-of-file)";
+          case PROCESS_EXITED -> "the process exited";
         };
     return detail.isEmpty() ? what : what + " (" + detail + ")";
   }

@@ -2,6 +2,7 @@ package dev.sockpuppet;
 
 import dev.sockpuppet.fifo.NamedPipeFake;
 import dev.sockpuppet.http.HttpRequest;
+import dev.sockpuppet.process.ProcessPipes;
 import dev.sockpuppet.syslog.SyslogServer;
 
 /**
@@ -43,6 +44,14 @@ public final class SocketAssertions {
    */
   public static ConnectionAssert assertThat(NamedPipeFake<?> pipes) {
     return new ConnectionAssert(pipes.connection(), null);
+  }
+
+  /**
+   * Assertions on a process's stdin and stdout (its connection #0): received is what it wrote to
+   * stdout, sent what reached its stdin. Its stderr is {@code assertThat(process.stderr())}.
+   */
+  public static ConnectionAssert assertThat(ProcessPipes process) {
+    return new ConnectionAssert(process.connection(), null);
   }
 
   /** Assertions on the messages a fake syslog daemon received, field by field. */

@@ -278,13 +278,7 @@ public abstract sealed class NamedPipeFake<S extends NamedPipeFake<S>> implement
    *     or the write failed or stalled (the recording says how far it got)
    */
   public S send(Bytes bytes) {
-    Objects.requireNonNull(bytes, "bytes");
-    PeerEngine running = running("send");
-    try {
-      running.io().write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(core.description() + " could not send: " + e.getMessage(), e);
-    }
+    running("send").send(core, bytes);
     return self();
   }
 
@@ -303,19 +297,12 @@ public abstract sealed class NamedPipeFake<S extends NamedPipeFake<S>> implement
    * program reads end-of-file. Nothing can be sent after it in this run.
    */
   public S sendEof() {
-    try {
-      running("sendEof").io().shutdownOutput();
-    } catch (IOException e) {
-      throw new UncheckedIOException(core.description() + " could not end its output: " + e.getMessage(), e);
-    }
+    running("sendEof").sendEof(core);
     return self();
   }
 
   private PeerEngine running(String method) {
-    core.requireStarted(method);
-    if (!core.isRunning()) {
-      throw new IllegalStateException(core.description() + " is stopped; start() it before " + method + "()");
-    }
+    core.requireRunning(method);
     return engine;
   }
 

@@ -28,8 +28,11 @@ public final class Transcripts {
   /** The transcript of one connection. */
   public static String of(Connection connection) {
     StringBuilder out = new StringBuilder();
-    out.append(connection.fake()).append(" connection #").append(connection.index())
-        .append(" from ").append(describe(connection.peerAddress()));
+    out.append(connection.fake()).append(" connection #").append(connection.index());
+    if (connection.peerAddress() != null) {
+      // Pipes have no addresses; their events say which pipes they are.
+      out.append(" from ").append(describe(connection.peerAddress()));
+    }
     connection.peerCredentials().ifPresent(c -> out.append(" (").append(c).append(')'));
     out.append('\n');
     List<Chunk> chunks = connection.chunks();

@@ -162,6 +162,14 @@ public final class FakeCore {
     }
   }
 
+  /** Fails unless the fake runs now: for what only a running fake can do, such as sending. */
+  public void requireRunning(String method) {
+    requireStarted(method);
+    if (!isRunning()) {
+      throw new IllegalStateException(description() + " is stopped; start() it before " + method + "()");
+    }
+  }
+
   // ---- reading ----
 
   public String name() {

@@ -15,6 +15,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +41,17 @@ public final class NamedPipes {
    * @throws IOException if {@code mkfifo} failed, with what it said
    */
   public static void create(Path path, Duration timeout) throws IOException {
+    create(List.of(path), timeout);
+  }
+
+  /** {@link #create(Path, Duration)} for several pipes at once, with one run of {@code mkfifo}. */
+  public static void create(List<Path> paths, Duration timeout) throws IOException {
+    List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+    paths.forEach(path -> command.add(path.toString()));
+    Object path = paths.size() == 1 ? paths.get(0) : paths;
     Process process;
     try {
-      process = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UnsupportedOperationException(
           "named pipes cannot be made on this machine: mkfifo(1) could not be run (" + e.getMessage()
@@ -117,15 +127,18 @@ public final class NamedPipes {
   }
 
   /**
-   * The reading half over the named pipe the program writes: end-of-file when the program closes
-   * it is recorded, and the pipe waits for the program to open it again.
+   * The fake's reading end of the named pipe at {@code path}: opening it blocks until the other
+   * end opens, or {@link #wake} ends the wait. If the open fails, it wakes whoever waits for this
+   * end in turn, since it will never open: the program (or the JDK starting a process on the pipe)
+   * goes on instead of hanging.
+   *
+   * @param reopens whether end-of-file waits for the next writer (see {@link PipeInput.Source#reopens()})
    */
-  static PipeInput input(String threadName, Path path, ConnectionRecord record) {
-    String described = path + ", which the program writes";
-    PipeInput.Source source = new PipeInput.Source() {
+  static PipeInput.Source readEnd(Path path, String described, boolean reopens) {
+    return new PipeInput.Source() {
       @Override
       public ReadableByteChannel open() throws IOException {
-        return FileChannel.open(path, StandardOpenOption.READ);
+        return openOrWake(path, () -> FileChannel.open(path, StandardOpenOption.READ));
       }
 
       @Override
@@ -135,7 +148,7 @@ public final class NamedPipes {
 
       @Override
       public boolean reopens() {
-        return true;
+        return reopens;
       }
 
       @Override
@@ -143,7 +156,64 @@ public final class NamedPipes {
         return described;
       }
     };
-    return new PipeInput(threadName, source, new PipeInput.Listener() {
+  }
+
+  /**
+   * The fake's writing end of the named pipe at {@code path}, opened like {@link #readEnd}.
+   *
+   * @param keeper whether the fake also holds a reader of its own (see {@link PipeOutput}); without
+   *     one, a write once the program closed its end fails with a broken pipe
+   */
+  static PipeOutput.Sink writeEnd(Path path, String described, boolean keeper) {
+    return new PipeOutput.Sink() {
+      @Override
+      public PipeOutput.Opened open() throws IOException {
+        return openOrWake(path, () -> {
+          FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+          try {
+            // The fake holds a writer now, so opening a reader of its own does not wait.
+            return new PipeOutput.Opened(channel, keeper ? new FileInputStream(path.toFile()) : null);
+          } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+          }
+        });
+      }
+
+      @Override
+      public void wake() {
+        NamedPipes.wake(path);
+      }
+
+      @Override
+      public String describe() {
+        return described;
+      }
+    };
+  }
+
+  /** An open of a named pipe that may block. */
+  @FunctionalInterface
+  private interface Opener<T> {
+    T open() throws IOException;
+  }
+
+  private static <T> T openOrWake(Path path, Opener<T> opener) throws IOException {
+    try {
+      return opener.open();
+    } catch (IOException | RuntimeException e) {
+      wake(path);
+      throw e;
+    }
+  }
+
+  /**
+   * The reading half over the named pipe the program writes: end-of-file when the program closes
+   * it is recorded, and the pipe waits for the program to open it again.
+   */
+  static PipeInput input(String threadName, Path path, ConnectionRecord record) {
+    String described = path + ", which the program writes";
+    return new PipeInput(threadName, readEnd(path, described, true), new PipeInput.Listener() {
       @Override
       public void opened() {
         record.event(Kind.PIPE_OPENED, Side.PEER, described);
@@ -159,29 +229,6 @@ public final class NamedPipes {
   /** The writing half over the named pipe the program reads, with the fake's keeper on it. */
   static PipeOutput output(String threadName, Path path, ConnectionRecord record) {
     String described = path + ", which the program reads";
-    PipeOutput.Sink sink = new PipeOutput.Sink() {
-      @Override
-      public PipeOutput.Opened open() throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
-        try {
-          // The fake holds a writer now, so opening a reader of its own does not wait.
-          return new PipeOutput.Opened(channel, new FileInputStream(path.toFile()));
-        } catch (IOException | RuntimeException e) {
-          channel.close();
-          throw e;
-        }
-      }
-
-      @Override
-      public void wake() {
-        NamedPipes.wake(path);
-      }
-
-      @Override
-      public String describe() {
-        return path.toString();
-      }
-    };
-    return new PipeOutput(threadName, sink, () -> record.event(Kind.PIPE_OPENED, Side.PEER, described));
+    return new PipeOutput(threadName, writeEnd(path, path.toString(), true), () -> record.event(Kind.PIPE_OPENED, Side.PEER, described));
   }
 }

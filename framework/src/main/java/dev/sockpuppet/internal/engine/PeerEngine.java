@@ -1,8 +1,10 @@
 package dev.sockpuppet.internal.engine;
 
+import dev.sockpuppet.Bytes;
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
@@ -10,6 +12,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.opentest4j.AssertionFailedError;
@@ -148,6 +151,29 @@ public final class PeerEngine implements FakeCore.Running {
           core.description() + " did not finish within " + Durations.describe(timeout) + " (its handler is still running)");
     }
     core.verify();
+  }
+
+  /**
+   * Sends {@code bytes} for a test: see {@link ConnectionIo#write(Bytes)}.
+   *
+   * @throws UncheckedIOException naming {@code core}'s fake if the write failed or stalled
+   */
+  public void send(FakeCore core, Bytes bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    try {
+      io().write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(core.description() + " could not send: " + e.getMessage(), e);
+    }
+  }
+
+  /** Ends the fake's output for a test: see {@link ConnectionIo#shutdownOutput()}. */
+  public void sendEof(FakeCore core) {
+    try {
+      io().shutdownOutput();
+    } catch (IOException e) {
+      throw new UncheckedIOException(core.description() + " could not end its output: " + e.getMessage(), e);
+    }
   }
 
   /** The fake's end of the connection, for a test that sends on it itself. */

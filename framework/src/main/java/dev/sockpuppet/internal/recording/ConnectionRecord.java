@@ -411,13 +411,14 @@ public final class ConnectionRecord implements Connection {
 
   /**
    * Records an event unless the connection is already over (or the half-close was recorded
-   * before); returns whether it was recorded, so that a close seen by two threads is recorded once.
+   * before; a {@link Kind#PROCESS_EXITED} is recorded even then); returns whether it was recorded, so that a close seen by two threads is recorded once.
    * Whether it was recorded never decides whether a channel is closed: that always happens.
    */
   public boolean event(Kind kind, Side side, String detail) {
     lock.lock();
     try {
-      if (closed || resetBy != null) {
+      // A process's exit is news about the program, not the connection: it may come after its pipes ended.
+      if ((closed || resetBy != null) && kind != Kind.PROCESS_EXITED) {
         return false;
       }
       switch (kind) {
@@ -436,7 +437,7 @@ public final class ConnectionRecord implements Connection {
         }
         case CLOSED -> closed = true;
         case RESET -> resetBy = side;
-        case OPENED, PIPE_OPENED, PIPE_CLOSED -> {}
+        case OPENED, PIPE_OPENED, PIPE_CLOSED, PROCESS_EXITED -> {}
         case UNDELIVERED -> throw new IllegalArgumentException("undelivered bytes are recorded by finishSent");
       }
       events.add(new ConnectionEvent(kind, side, recorder.now(), detail));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.ConnectionEvent;
 import dev.sockpuppet.Datagram;
 import dev.sockpuppet.Direction;
 import java.io.IOException;
@@ -17,6 +18,19 @@ import org.junit.jupiter.api.Test;
 
 /** The recording describes datagrams too: whole, with both addresses, on the recording's clock. */
 class TrafficRecordTest {
+  @Test
+  void aProcessExitIsRecordedAfterItsPipesClosedAndPipesHaveNoAddressInTheTranscript() {
+    TrafficRecord traffic = new TrafficRecord("ProcessPipes 'sort'", Duration.ofSeconds(1), 1024);
+    ConnectionRecord stdio = traffic.openConnection(null, null, null);
+    assertTrue(stdio.event(ConnectionEvent.Kind.CLOSED, ConnectionEvent.Side.FAKE, ""));
+    assertFalse(stdio.event(ConnectionEvent.Kind.HALF_CLOSED, ConnectionEvent.Side.PEER, ""), "the connection is over");
+    assertTrue(stdio.event(ConnectionEvent.Kind.PROCESS_EXITED, ConnectionEvent.Side.PEER, "exit code 0"),
+        "the process may exit after its pipes closed");
+    String transcript = traffic.transcript();
+    assertTrue(transcript.contains("the process exited (exit code 0)"), transcript);
+    assertTrue(transcript.contains("ProcessPipes 'sort' connection #0\n"), transcript);
+  }
+
   @Test
   void aDatagramOfTheMaximumSizeIsRecordedWholeWithSenderAndReceiver() throws IOException {
     TrafficRecord traffic = new TrafficRecord("UdpServer 'metrics'", Duration.ofSeconds(1), 1024);
