@@ -18,7 +18,6 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -72,6 +71,7 @@ public final class SyslogServer implements FakeServer {
   /** The current run's messages; replaced at each start. Guarded by itself. */
   private volatile List<SyslogMessage> messages = new ArrayList<>();
   private final AtomicInteger taken = new AtomicInteger();
+  private final ReceiveClock clock = new ReceiveClock();
 
   private SyslogServer(SyslogTransport transport) {
     this.transport = transport;
@@ -248,7 +248,7 @@ public final class SyslogServer implements FakeServer {
   private void add(Bytes raw, SocketAddress sender, Duration at, String framingProblem) {
     List<SyslogMessage> run = messages;
     synchronized (run) {
-      run.add(SyslogParser.parse(run.size(), raw, sender, at, ZonedDateTime::now, framingProblem));
+      run.add(SyslogParser.parse(run.size(), raw, sender, at, clock, framingProblem));
     }
   }
 
