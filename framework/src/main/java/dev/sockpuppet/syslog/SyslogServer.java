@@ -9,6 +9,7 @@ import dev.sockpuppet.datagram.DatagramResponder;
 import dev.sockpuppet.datagram.UdpServer;
 import dev.sockpuppet.datagram.UnixDatagramServer;
 import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.AppendOnlyList;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.engine.FakeCore;
 import dev.sockpuppet.stream.TcpServer;
@@ -69,7 +70,7 @@ public final class SyslogServer implements FakeServer {
   private final FakeCore core;
   private volatile int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
   /** The current run's messages; replaced at each start. Guarded by itself. */
-  private volatile List<SyslogMessage> messages = new ArrayList<>();
+  private volatile List<SyslogMessage> messages = new AppendOnlyList<>();
   private final AtomicInteger taken = new AtomicInteger();
   private final ReceiveClock clock = new ReceiveClock();
 
@@ -272,7 +273,7 @@ public final class SyslogServer implements FakeServer {
   @Override
   public SyslogServer start() {
     if (!isRunning()) {
-      List<SyslogMessage> fresh = new ArrayList<>();
+      List<SyslogMessage> fresh = new AppendOnlyList<>();
       List<SyslogMessage> previous = messages;
       messages = fresh;
       try {
