@@ -118,7 +118,7 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
               new DatagramEngine(
                   Threads.prefix(name()), channel, run, timeout(),
                   (datagram, replyTo, self) -> answer(answering, datagram, replyTo, self),
-                  specs, largestWhole(), this::asRecorded, this instanceof UnixDatagramServer);
+                  specs, largestWhole(), this::asRecorded);
           running.start();
           engine = running;
           return running;

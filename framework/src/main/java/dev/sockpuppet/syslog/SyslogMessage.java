@@ -96,7 +96,8 @@ public final class SyslogMessage {
   private final String procId;
   private final String msgId;
   private final List<SdElement> structuredData;
-  private final Bytes messageBytes;
+  /** Where the MSG starts in {@code raw}; {@link #messageBytes()} is made from it when asked. */
+  private final int messageStart;
   private final String message;
   private final boolean messageIsUtf8;
 
@@ -115,7 +116,7 @@ public final class SyslogMessage {
     this.procId = parsed.procId;
     this.msgId = parsed.msgId;
     this.structuredData = List.copyOf(parsed.structuredData);
-    this.messageBytes = raw.slice(parsed.messageStart, raw.size());
+    this.messageStart = parsed.messageStart;
     this.message = message;
     this.messageIsUtf8 = messageIsUtf8;
   }
@@ -240,7 +241,7 @@ public final class SyslogMessage {
 
   /** The MSG bytes exactly as received, nothing stripped. */
   public Bytes messageBytes() {
-    return messageBytes;
+    return raw.slice(messageStart, raw.size());
   }
 
   /** Whether {@link #messageBytes()} is valid UTF-8, so that {@link #message()} replaced nothing. */
@@ -284,7 +285,7 @@ public final class SyslogMessage {
         && Objects.equals(procId, other.procId)
         && Objects.equals(msgId, other.msgId)
         && structuredData.equals(other.structuredData)
-        && messageBytes.equals(other.messageBytes)
+        && messageStart == other.messageStart // with equal raw bytes, equal MSG bytes
         && message.equals(other.message);
   }
 

@@ -133,7 +133,11 @@ final class SyslogParser {
       // fuzz test checks that this line is never reached.
       parser.failed(e);
     }
-    Body body = Body.of(raw.slice(parser.messageStart, raw.size()));
+    // The parser's copy holds the whole record unless it is longer than the window.
+    Body body =
+        parser.n == raw.size()
+            ? Body.of(parser.b, parser.messageStart, parser.n, false)
+            : Body.of(raw.slice(parser.messageStart, raw.size()));
     if (body.cut) {
       parser.errors.add("MSG is " + (raw.size() - parser.messageStart) + " bytes; message() holds the text of the first " + WINDOW);
     }
@@ -727,8 +731,13 @@ final class SyslogParser {
    * allocations.
    */
   static boolean isUtf8(byte[] bytes) {
-    int i = 0;
-    int n = bytes.length;
+    return isUtf8(bytes, 0, bytes.length);
+  }
+
+  /** {@link #isUtf8(byte[])} for {@code bytes[from..to)}. */
+  static boolean isUtf8(byte[] bytes, int from, int to) {
+    int i = from;
+    int n = to;
     while (i < n) {
       int c = bytes[i] & 0xff;
       if (c < 0x80) {
@@ -783,12 +792,16 @@ final class SyslogParser {
     }
 
     static Body of(Bytes message) {
-      boolean cut = message.size() > WINDOW;
       byte[] bytes = message.first(WINDOW).toByteArray();
-      int from = 0;
-      int to = bytes.length;
-      if (to >= 3 && bytes[0] == BOM[0] && bytes[1] == BOM[1] && bytes[2] == BOM[2]) {
-        from = 3;
+      return of(bytes, 0, bytes.length, message.size() > WINDOW);
+    }
+
+    /** The MSG in {@code bytes[start..end)}; {@code cut} when the record went on past the window. */
+    static Body of(byte[] bytes, int start, int end, boolean cut) {
+      int from = start;
+      int to = end;
+      if (to - from >= 3 && bytes[from] == BOM[0] && bytes[from + 1] == BOM[1] && bytes[from + 2] == BOM[2]) {
+        from += 3;
       }
       if (to > from && bytes[to - 1] == 0) {
         to--;
@@ -799,7 +812,7 @@ final class SyslogParser {
           to--;
         }
       }
-      boolean utf8 = isUtf8(bytes);
+      boolean utf8 = isUtf8(bytes, start, end);
       return new Body(new String(bytes, from, to - from, StandardCharsets.UTF_8), utf8, cut);
     }
   }

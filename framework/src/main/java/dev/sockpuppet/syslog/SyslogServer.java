@@ -9,6 +9,7 @@ import dev.sockpuppet.datagram.DatagramResponder;
 import dev.sockpuppet.datagram.UdpServer;
 import dev.sockpuppet.datagram.UnixDatagramServer;
 import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.AppendOnlyList;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.engine.FakeCore;
 import dev.sockpuppet.stream.TcpServer;
@@ -18,7 +19,6 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,8 +70,9 @@ public final class SyslogServer implements FakeServer {
   private final FakeCore core;
   private volatile int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
   /** The current run's messages; replaced at each start. Guarded by itself. */
-  private volatile List<SyslogMessage> messages = new ArrayList<>();
+  private volatile List<SyslogMessage> messages = new AppendOnlyList<>();
   private final AtomicInteger taken = new AtomicInteger();
+  private final ReceiveClock clock = new ReceiveClock();
 
   private SyslogServer(SyslogTransport transport) {
     this.transport = transport;
@@ -248,7 +249,7 @@ public final class SyslogServer implements FakeServer {
   private void add(Bytes raw, SocketAddress sender, Duration at, String framingProblem) {
     List<SyslogMessage> run = messages;
     synchronized (run) {
-      run.add(SyslogParser.parse(run.size(), raw, sender, at, ZonedDateTime::now, framingProblem));
+      run.add(SyslogParser.parse(run.size(), raw, sender, at, clock, framingProblem));
     }
   }
 
@@ -272,7 +273,7 @@ public final class SyslogServer implements FakeServer {
   @Override
   public SyslogServer start() {
     if (!isRunning()) {
-      List<SyslogMessage> fresh = new ArrayList<>();
+      List<SyslogMessage> fresh = new AppendOnlyList<>();
       List<SyslogMessage> previous = messages;
       messages = fresh;
       try {

@@ -254,6 +254,73 @@ class DatagramServerTest {
   }
 
   @Test
+  void sendsFromSeveralThreadsDuringAFloodAreAllMadeAndNothingElseIsRecorded() throws Exception {
+    // The receive thread makes every send; other threads wake it with a datagram of the fake's own,
+    // which must never show up in the recording, not even while the program floods the queue.
+    int flood = 20_000;
+    int threads = 4;
+    int sendsEach = 200;
+    try (AFUNIXDatagramChannel program = AFUNIXDatagramChannel.open();
+        UnixDatagramServer server = UnixDatagramServer.create().withTimeout(Duration.ofSeconds(30)).start()) {
+      program.bind(AFUNIXSocketAddress.of(dir.resolve("busy.sock")));
+      SocketAddress back = UnixDomainSocketAddress.of(dir.resolve("busy.sock"));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<?>> senders = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          senders.add(pool.submit(() -> {
+            for (int i = 0; i < sendsEach; i++) {
+              server.sendTo(back, thread + ":" + i);
+            }
+          }));
+        }
+        Thread reader = new Thread(() -> {
+          ByteBuffer buffer = ByteBuffer.allocate(100);
+          try {
+            for (int i = 0; i < threads * sendsEach; i++) {
+              buffer.clear();
+              program.receive(buffer); // keeps the program's queue from filling up
+            }
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        reader.start();
+        AFUNIXSocketAddress target = AFUNIXSocketAddress.of(server.path());
+        ByteBuffer payload = ByteBuffer.allocate(4);
+        for (int i = 0; i < flood; i++) {
+          payload.clear();
+          payload.putInt(i).flip();
+          program.send(payload, target);
+        }
+        for (java.util.concurrent.Future<?> sender : senders) {
+          sender.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        reader.join(SHORT.toMillis());
+        assertFalse(reader.isAlive(), "the program received every datagram the fake sent");
+      } finally {
+        pool.shutdownNow();
+      }
+      List<Datagram> received = server.awaitDatagrams(flood);
+      for (int i = 0; i < flood; i++) {
+        assertEquals(i, ByteBuffer.wrap(received.get(i).bytes().toByteArray()).getInt(), "datagram #" + i + " in order");
+      }
+      List<Datagram> all = server.datagrams();
+      assertEquals(flood + threads * sendsEach, all.size(), "every datagram both ways, and nothing else");
+      assertEquals(flood, server.receivedDatagrams().size());
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        List<String> sent = all.stream().filter(d -> d.direction() == Direction.SENT)
+            .map(d -> d.bytes().text()).filter(text -> text.startsWith(thread + ":")).toList();
+        assertEquals(java.util.stream.IntStream.range(0, sendsEach).mapToObj(i -> thread + ":" + i).toList(), sent,
+            "thread " + thread + "'s sends, each once and in its order");
+      }
+      server.verify();
+    }
+  }
+
+  @Test
   void aStreamClientGetsProtocolWrongTypeAndTheWaitSaysWhy() throws IOException {
     try (UnixDatagramServer server = UnixDatagramServer.create().withName("devlog").withTimeout(Duration.ofMillis(200)).start()) {
       IOException refused =

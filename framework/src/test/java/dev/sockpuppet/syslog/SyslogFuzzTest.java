@@ -186,6 +186,44 @@ class SyslogFuzzTest {
     }
   }
 
+  @Test
+  void aReceiveTimeCutToItsSecondReadsEveryBsdTimestampAsTheExactOneDoes() {
+    // ReceiveClock hands out the receive time cut to the second; near the edge that decides
+    // between this year and the last, around DST changes and at New Year, nothing may differ.
+    Random random = new Random(11);
+    String[] zones = {"Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC", "Asia/Kolkata"};
+    String[] months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    java.time.Instant[] anchors = {
+      java.time.Instant.parse("2026-12-31T23:00:00Z"), java.time.Instant.parse("2026-03-28T01:00:00Z"),
+      java.time.Instant.parse("2026-10-24T00:30:00Z"), java.time.Instant.parse("2028-02-28T12:00:00Z"),
+      java.time.Instant.parse("2026-04-04T14:30:00Z")};
+    for (int round = 0; round < 20_000; round++) {
+      java.time.ZoneId zone = java.time.ZoneId.of(zones[random.nextInt(zones.length)]);
+      java.time.Instant at = anchors[random.nextInt(anchors.length)]
+          .plusSeconds(random.nextInt(4 * 3600) - 2 * 3600).plusNanos(1 + random.nextInt(999_999_999));
+      java.time.ZonedDateTime exact = java.time.ZonedDateTime.ofInstant(at, zone);
+      java.time.ZonedDateTime cut = exact.withNano(0);
+      // A timestamp a day ahead of the receive time, give or take a few seconds: the edge itself.
+      java.time.LocalDateTime stamp = exact.plusDays(1).toLocalDateTime().plusSeconds(random.nextInt(7) - 3);
+      String text = String.format("%s %2d %02d:%02d:%02d", months[stamp.getMonthValue() - 1], stamp.getDayOfMonth(),
+          stamp.getHour(), stamp.getMinute(), stamp.getSecond());
+      Bytes raw = Bytes.of("<13>" + text + " app: x");
+      assertEquals(SyslogParser.parse(0, raw, null, Duration.ZERO, exact), SyslogParser.parse(0, raw, null, Duration.ZERO, cut),
+          text + " received at " + exact);
+    }
+  }
+
+  @Test
+  void theReceiveClockIsNowInTheDefaultZoneCutToTheSecond() {
+    java.time.ZonedDateTime before = java.time.ZonedDateTime.now().withNano(0);
+    java.time.ZonedDateTime read = new ReceiveClock().get();
+    java.time.ZonedDateTime after = java.time.ZonedDateTime.now();
+    assertEquals(java.time.ZoneId.systemDefault(), read.getZone());
+    assertEquals(0, read.getNano());
+    assertFalse(read.isBefore(before), read + " is not before " + before);
+    assertFalse(read.isAfter(after), read + " is not after " + after);
+  }
+
   private static boolean strictlyDecodes(byte[] bytes) {
     try {
       java.nio.charset.StandardCharsets.UTF_8.newDecoder()

@@ -8,6 +8,7 @@ import dev.sockpuppet.PeerCredentials;
 import dev.sockpuppet.RecordingUsage;
 import dev.sockpuppet.Traffic;
 import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.AppendOnlyList;
 import dev.sockpuppet.internal.Transcripts;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -31,7 +32,7 @@ public final class TrafficRecord implements Traffic {
   private final Duration timeout;
   private final Recorder recorder;
   private final List<ConnectionRecord> connections = new ArrayList<>();
-  private final List<Datagram> datagrams = new ArrayList<>();
+  private final List<Datagram> datagrams = new AppendOnlyList<>();
 
   public TrafficRecord(String fake, Duration timeout, long memoryLimit) {
     this.fake = fake;

@@ -1,0 +1,55 @@
+package dev.sockpuppet.internal;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.RandomAccess;
+
+/**
+ * A list that only grows at its end, kept in fixed-size chunks. A recording of a flood holds
+ * millions of entries; an {@link ArrayList} would copy its ever larger array at each growth and
+ * leave the old one as garbage, and past a few megabytes G1 allocates such arrays as humongous
+ * objects, which start collections of their own. Here nothing is ever copied.
+ *
+ * <p>Not thread-safe: its owners guard it with their own lock. Nulls are allowed, as in a list.
+ */
+public final class AppendOnlyList<E> extends AbstractList<E> implements RandomAccess {
+  private static final int CHUNK_BITS = 10;
+  private static final int CHUNK = 1 << CHUNK_BITS;
+
+  private final List<Object[]> chunks = new ArrayList<>();
+  private int size;
+
+  @Override
+  public boolean add(E element) {
+    int slot = size & (CHUNK - 1);
+    if (slot == 0) {
+      chunks.add(new Object[CHUNK]);
+    }
+    chunks.get(size >>> CHUNK_BITS)[slot] = element;
+    size++;
+    modCount++;
+    return true;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public E get(int index) {
+    java.util.Objects.checkIndex(index, size);
+    return (E) chunks.get(index >>> CHUNK_BITS)[index & (CHUNK - 1)];
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public Object[] toArray() {
+    Object[] all = new Object[size];
+    for (int from = 0; from < size; from += CHUNK) {
+      System.arraycopy(chunks.get(from >>> CHUNK_BITS), 0, all, from, Math.min(CHUNK, size - from));
+    }
+    return all;
+  }
+}
