@@ -26,7 +26,7 @@ class PlayerDaemonTest {
     control.sendLine("PAUSE").sendLine("STATUS").sendLine("QUIT");
 
     assertTrue(daemon.awaitExit(Duration.ofSeconds(10)));
-    assertThat(control).receivedLines("OK playing intro.ogg", "OK paused intro.ogg", "OK paused intro.ogg", "OK bye");
+    assertThat(control).eventually().receivedLines("OK playing intro.ogg", "OK paused intro.ogg", "OK paused intro.ogg", "OK bye");
   }
   // README: end
 
