@@ -145,8 +145,12 @@ public class FifoThroughputBenchmark {
     }
 
     @Override
-    public void close() throws Exception {
-      thread.join(5_000); // ends at end-of-file, once the writer closed
+    public void close() throws IOException {
+      try {
+        thread.join(5_000); // ends at end-of-file, once the writer closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       Files.deleteIfExists(path);
     }
   }

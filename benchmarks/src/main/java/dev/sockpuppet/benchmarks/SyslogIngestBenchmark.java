@@ -153,9 +153,13 @@ public class SyslogIngestBenchmark {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       channel.close();
-      thread.join(1_000);
+      try {
+        thread.join(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       Files.deleteIfExists(path);
     }
   }

@@ -173,8 +173,8 @@ class FieldTest {
             "nullField()", "field " + outer + "$NullField.missing is annotated with @ManagedFake but is null; initialize it "
                 + "with the fake to manage, e.g. = TcpServer.create(), where it is declared",
             "notAFake()", "field " + outer + "$WrongType.notAFake is annotated with @ManagedFake but its type java.lang.String "
-                + "is not a fake; declare it as SyslogServer, TcpServer, UdpServer, UnixDatagramServer, UnixSocketServer, "
-                + "DatagramServer, StreamServer, FakeServer or Fake",
+                + "is not a fake; declare it as FifoPair, SyslogServer, TcpServer, UdpServer, UnixDatagramServer, "
+                + "UnixSocketServer, DatagramServer, StreamServer, FakeServer, NamedPipeFake or Fake",
             "perClassOnMethod()", "@WithTcpServer 'tcp' on method " + outer + "$OnMethods.perClassOnMethod() has scope = "
                 + "PER_CLASS, which only an annotation on a class can have; move it to the class or remove the scope",
             "sameNameTwice()", "two fakes of sameNameTwice() are named 'tcp': @WithTcpServer 'tcp' on method " + outer

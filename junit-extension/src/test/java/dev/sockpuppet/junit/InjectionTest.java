@@ -164,8 +164,8 @@ class InjectionTest {
     assertInstanceOf(ParameterResolutionException.class, notAFake);
     assertEquals(
         "parameter 0 (String) of notAFake(…) is annotated with @ManagedFake but java.lang.String is not a fake; "
-            + "declare it as SyslogServer, TcpServer, UdpServer, UnixDatagramServer, UnixSocketServer, DatagramServer, "
-            + "StreamServer, FakeServer or Fake",
+            + "declare it as FifoPair, SyslogServer, TcpServer, UdpServer, UnixDatagramServer, UnixSocketServer, "
+            + "DatagramServer, StreamServer, FakeServer, NamedPipeFake or Fake",
         notAFake.getMessage());
     assertEquals(6, kit.tests().size());
   }

@@ -119,8 +119,8 @@ public final class NamedPipes {
 
   /** Ends an open of {@code path} that waits for the other end; harmless when none waits. */
   static void wake(Path path) {
-    try (FileChannel both = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      // opening is all it takes
+    try {
+      FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE).close(); // opening is all it takes
     } catch (IOException | RuntimeException e) {
       System.getLogger(NamedPipes.class.getName()).log(System.Logger.Level.DEBUG, "waking opens of " + path, e);
     }

@@ -47,7 +47,7 @@ final class FifoPairKind extends FakeKind<WithFifoPair> {
     return pair;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an empty array of a generic type can only be made raw
   private static Class<? extends dev.sockpuppet.junit.ScriptProvider>[] noScripts() {
     return new Class[0];
   }
