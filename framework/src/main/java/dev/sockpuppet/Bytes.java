@@ -57,16 +57,28 @@ public final class Bytes {
   }
 
   private final Segment[] segments;
-  /** {@code starts[i]} is the offset of segment i; {@code starts[segments.length]} is the size. */
+  private final long size;
+  /**
+   * {@code starts[i]} is the offset of segment i; null for a single segment, the common case (a
+   * recorded chunk, a datagram), which so costs no array of its own.
+   */
   private final long[] starts;
 
   private int hash;
 
   private Bytes(Segment[] segments) {
     this.segments = segments;
-    this.starts = new long[segments.length + 1];
-    for (int i = 0; i < segments.length; i++) {
-      starts[i + 1] = starts[i] + segments[i].length();
+    if (segments.length <= 1) {
+      this.starts = null;
+      this.size = segments.length == 0 ? 0 : segments[0].length();
+    } else {
+      this.starts = new long[segments.length];
+      long end = 0;
+      for (int i = 0; i < segments.length; i++) {
+        starts[i] = end;
+        end += segments[i].length();
+      }
+      this.size = end;
     }
   }
 
@@ -147,7 +159,7 @@ public final class Bytes {
 
   /** Number of bytes. */
   public long size() {
-    return starts[segments.length];
+    return size;
   }
 
   public boolean isEmpty() {
@@ -270,8 +282,8 @@ public final class Bytes {
       return this;
     }
     List<Segment> parts = new ArrayList<>();
-    for (int i = segmentAt(from); i < segments.length && starts[i] < to; i++) {
-      long start = starts[i];
+    for (int i = segmentAt(from); i < segments.length && start(i) < to; i++) {
+      long start = start(i);
       int a = (int) Math.max(0, from - start);
       int b = (int) Math.min(segments[i].length(), to - start);
       if (b > a) {
@@ -353,17 +365,30 @@ public final class Bytes {
    */
   public long mismatch(Bytes other) {
     long common = Math.min(size(), other.size());
-    byte[] mine = new byte[(int) Math.min(BLOCK, Math.max(1, common))];
-    byte[] theirs = new byte[mine.length];
+    // Walks both segment lists side by side, comparing in place: no copies of either.
+    int i = 0;
+    int j = 0;
+    int inMine = 0;
+    int inTheirs = 0;
     for (long position = 0; position < common; ) {
-      int count = (int) Math.min(mine.length, common - position);
-      copyTo(position, mine, 0, count);
-      other.copyTo(position, theirs, 0, count);
-      int at = Arrays.mismatch(mine, 0, count, theirs, 0, count);
+      Segment mine = segments[i];
+      Segment theirs = other.segments[j];
+      int count = (int) Math.min(Math.min(mine.length() - inMine, theirs.length() - inTheirs), common - position);
+      int at = Segment.mismatch(mine, inMine, theirs, inTheirs, count);
       if (at >= 0) {
         return position + at;
       }
       position += count;
+      inMine += count;
+      inTheirs += count;
+      if (inMine == mine.length()) {
+        i++;
+        inMine = 0;
+      }
+      if (inTheirs == theirs.length()) {
+        j++;
+        inTheirs = 0;
+      }
     }
     return size() == other.size() ? -1 : common;
   }
@@ -408,7 +433,7 @@ public final class Bytes {
     int done = 0;
     while (done < length) {
       Segment segment = segments[i];
-      int inSegment = (int) (position - starts[i]);
+      int inSegment = (int) (position - start(i));
       int count = Math.min(segment.length() - inSegment, length - done);
       segment.copyTo(inSegment, target, offset + done, count);
       done += count;
@@ -417,9 +442,17 @@ public final class Bytes {
     }
   }
 
+  /** Offset of segment {@code i}'s first byte. */
+  private long start(int i) {
+    return starts == null ? 0 : starts[i];
+  }
+
   /** Index of the segment holding offset {@code position}. */
   private int segmentAt(long position) {
-    int i = Arrays.binarySearch(starts, 0, segments.length, position);
+    if (starts == null) {
+      return 0;
+    }
+    int i = Arrays.binarySearch(starts, position);
     if (i >= 0) {
       // Zero-length segments never exist, so an exact hit is the start of segment i.
       return i;

@@ -78,6 +78,26 @@ class BytesTest {
   }
 
   @Test
+  void mismatchComparesAcrossDifferentlySplitSegments() {
+    Bytes whole = Bytes.of("abcdefghijklmnopqrstuvwxyz");
+    Bytes threes = Bytes.concat(Bytes.of("abc"), Bytes.of("def"), Bytes.of("ghi"), Bytes.of("jklmnopqrstuvwxyz"));
+    Bytes uneven = Bytes.concat(Bytes.of("a"), Bytes.of("bcdefghij"), Bytes.of("kl"), Bytes.of("mnopqrstuvwxyz"));
+    assertEquals(-1, whole.mismatch(threes));
+    assertEquals(-1, threes.mismatch(uneven));
+    assertEquals(-1, uneven.mismatch(whole));
+    for (int at = 0; at < 26; at++) {
+      byte[] changed = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
+      changed[at] = '!';
+      Bytes other = Bytes.concat(Bytes.of(changed, 0, at / 2), Bytes.of(changed, at / 2, 26 - at / 2));
+      assertEquals(at, threes.mismatch(other), "changed at " + at);
+      assertEquals(at, other.mismatch(uneven), "changed at " + at);
+    }
+    assertEquals(3, threes.mismatch(Bytes.of("abc")), "a prefix: the shorter one's size");
+    assertEquals(0, Bytes.empty().mismatch(threes));
+    assertEquals(-1, Bytes.empty().mismatch(Bytes.empty()));
+  }
+
+  @Test
   void mismatchFindsTheFirstDifference() {
     assertEquals(-1, SPLIT.mismatch(Bytes.of("hello world")));
     assertEquals(6, SPLIT.mismatch(Bytes.of("hello World")));

@@ -245,15 +245,15 @@ class LifecycleLeakTest {
   /** File descriptors, live Sockpuppet threads by name, and the files in the socket directories. */
   private record Snapshot(int fileDescriptors, List<String> threads, Set<String> files) {
     /**
-     * The state once the shared write watchdog ended: it stops at its first tick without
+     * The state once the shared I/O watchdog ended: it stops at its first tick without
      * connections to watch, so it is never part of a snapshot.
      */
     static Snapshot take() {
       try {
-        Awaitility.await("the write watchdog to end").atMost(Duration.ofSeconds(10))
-            .until(() -> threadNames().stream().noneMatch(name -> name.equals("sockpuppet-write-watchdog")));
+        Awaitility.await("the I/O watchdog to end").atMost(Duration.ofSeconds(10))
+            .until(() -> threadNames().stream().noneMatch(name -> name.equals("sockpuppet-io-watchdog")));
       } catch (ConditionTimeoutException e) {
-        throw new AssertionError("the write watchdog still runs 10 s after the fakes stopped: it watches every open"
+        throw new AssertionError("the I/O watchdog still runs 10 s after the fakes stopped: it watches every open"
             + " blocking connection, so some connection was never closed (a descriptor leak)", e);
       }
       Set<String> files = new java.util.HashSet<>(entries(base));

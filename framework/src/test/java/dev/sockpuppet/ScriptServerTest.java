@@ -124,6 +124,43 @@ class ScriptServerTest {
     }
   }
 
+  /**
+   * A step waits in a plain blocking read; the watchdog ends it at the step's timeout by shutting
+   * the input down. The failure comes at the step's timeout, not the fake's, and the recording shows
+   * what arrived and no end of stream, since the program never sent one.
+   */
+  @Test
+  void aTimedOutStepEndsItsReadAtTheStepsTimeoutWithoutInventingAnEndOfStream() throws Exception {
+    Script script = Script.create().expectLine("PING").within(Duration.ofMillis(100));
+    try (TcpServer tcp = TcpServer.create().withName("timed-tcp").withTimeout(Duration.ofSeconds(30)).withScript(script).start();
+        Socket client = new Socket("127.0.0.1", tcp.port())) {
+      assertTimedOutStep(tcp, () -> write(client, "PIN"));
+    }
+    try (UnixSocketServer unix = UnixSocketServer.create().withName("timed-unix").withTimeout(Duration.ofSeconds(30)).withScript(script).start();
+        SocketChannel client = SocketChannel.open(unix.address())) {
+      assertTimedOutStep(unix, () -> client.write(ByteBuffer.wrap("PIN".getBytes(StandardCharsets.US_ASCII))));
+    }
+  }
+
+  private interface Send {
+    void send() throws IOException;
+  }
+
+  private static void assertTimedOutStep(StreamServer server, Send pin) throws IOException {
+    long start = System.nanoTime();
+    pin.send();
+    Connection connection = server.awaitConnection().awaitReceived("PIN");
+    AssertionFailedError error = awaitProblem(server);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertTrue(error.getMessage().contains("nothing that matched arrived within 100 ms (the step's timeout)"), error.getMessage());
+    assertTrue(took.compareTo(Duration.ofMillis(100)) >= 0, "not before the step's timeout: " + took);
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "long before the fake's 30 s timeout: " + took);
+    assertEquals("PIN", connection.received().text());
+    assertTrue(
+        connection.events().stream().noneMatch(e -> e.kind() == ConnectionEvent.Kind.HALF_CLOSED && e.side() == ConnectionEvent.Side.PEER),
+        "the program never half-closed: " + connection.events());
+  }
+
   @Test
   void anUnfinishedScriptFailsVerifyWithTheStepsLeft() throws Exception {
     Script script = Script.create().expectLine("HELLO").sendLine("HI").expectLine("QUIT");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.stream.TcpServer;
@@ -75,6 +76,28 @@ class SpillTest {
       assertEquals(Bytes.of(expected(TOTAL - last.size(), (int) last.size())), last, "a spilled chunk reads back");
     }
     assertFalse(Files.exists(spillFile), "the spill file is deleted on close");
+  }
+
+  @Test
+  void aScriptComparesSpilledBytesAndTheRecordingHoldsEveryChunk() throws IOException {
+    Script script = Script.create().expectText("first part|").expectText("second part|").sendText("ok").expectEof();
+    try (UnixSocketServer server = UnixSocketServer.create().withName("spilled-script").withMemoryLimit(0).withScript(script).start();
+        SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("first part|".getBytes()));
+      server.awaitConnection().awaitReceived("first part|");
+      client.write(ByteBuffer.wrap("second part|".getBytes()));
+      ByteBuffer reply = ByteBuffer.allocate(2);
+      while (reply.hasRemaining() && client.read(reply) >= 0) {
+        // both bytes of the reply
+      }
+      client.shutdownOutput();
+      Connection connection = server.awaitConnection().awaitClosed();
+      assertTrue(server.recordingUsage().spillFile().isPresent(), "the recording went to disk");
+      assertEquals("first part|second part|", connection.received().text());
+      assertEquals("ok", connection.sent().text());
+      assertEquals(List.of("first part|", "second part|"), connection.chunks(Direction.RECEIVED).stream().map(c -> c.bytes().text()).toList());
+      server.verify();
+    }
   }
 
   @Test

@@ -32,6 +32,21 @@ public final class AppendOnlyList<E> extends AbstractList<E> implements RandomAc
     return true;
   }
 
+  /**
+   * Drops the elements from {@code index} on: the one removal there is, for a recording that takes
+   * back the end of a write that did not leave. Emptied chunks are let go.
+   */
+  public void truncate(int index) {
+    java.util.Objects.checkIndex(index, size + 1);
+    for (int i = index; i < size; i++) {
+      chunks.get(i >>> CHUNK_BITS)[i & (CHUNK - 1)] = null; // nothing stays reachable through the list
+    }
+    size = index;
+    int kept = (size + CHUNK - 1) >>> CHUNK_BITS;
+    chunks.subList(kept, chunks.size()).clear();
+    modCount++;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public E get(int index) {

@@ -38,4 +38,30 @@ class AppendOnlyListTest {
     assertThrows(UnsupportedOperationException.class, () -> list.set(0, "b"));
     assertEquals(List.of("a"), list);
   }
+
+  @Test
+  void truncateDropsTheTailAcrossChunkBordersAndGrowsAgain() {
+    for (int count : new int[] {1, 1024, 1025, 3000}) {
+      for (int keep : new int[] {0, 1, count / 2, count - 1, count}) {
+        List<Integer> expected = new ArrayList<>();
+        AppendOnlyList<Integer> list = new AppendOnlyList<>();
+        for (int i = 0; i < count; i++) {
+          expected.add(i);
+          list.add(i);
+        }
+        list.truncate(keep);
+        expected.subList(keep, count).clear();
+        assertEquals(expected, list, count + " elements truncated to " + keep);
+        for (int i = 0; i < 1100; i++) {
+          expected.add(-i);
+          list.add(-i);
+        }
+        assertEquals(expected, list, count + " elements truncated to " + keep + " and grown again");
+      }
+    }
+    AppendOnlyList<String> list = new AppendOnlyList<>();
+    list.add("a");
+    assertThrows(IndexOutOfBoundsException.class, () -> list.truncate(2));
+    assertThrows(IndexOutOfBoundsException.class, () -> list.truncate(-1));
+  }
 }

@@ -68,10 +68,10 @@ class ProcessPipesLeakTest {
   }
 
   private record Snapshot(long fileDescriptors, List<String> threads, Set<Long> children, Set<String> files) {
-    /** Taken once the shared write watchdog ended, which it does at its first tick without pipes to watch. */
+    /** Taken once the shared I/O watchdog ended, which it does at its first tick without pipes to watch. */
     static Snapshot take() throws IOException {
-      Awaitility.await("the write watchdog to end").atMost(Duration.ofSeconds(10))
-          .until(() -> liveThreads().stream().noneMatch(name -> name.equals("sockpuppet-write-watchdog")));
+      Awaitility.await("the I/O watchdog to end").atMost(Duration.ofSeconds(10))
+          .until(() -> liveThreads().stream().noneMatch(name -> name.equals("sockpuppet-io-watchdog")));
       Set<Long> children = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
       Set<String> files;
       try (Stream<Path> entries = Files.list(UnixSocketPaths.processDirectory())) {

@@ -44,13 +44,13 @@ class ParallelRepeatTest {
     DatagramKindsTest.checkFields(Mode.PARALLEL);
     FaultAttributeTest.checkFaults(Mode.PARALLEL);
     // Every fake was stopped, and stopping joins its threads: none may be left. The one shared
-    // thread, the write watchdog, ends at its next tick once no connection is left to watch.
+    // thread, the I/O watchdog, ends at its next tick once no connection is left to watch.
     assertEquals(List.of(), sockpuppetThreads().stream().filter(name -> !name.equals(WATCHDOG)).toList());
-    Awaitility.await("the write watchdog to end").atMost(Duration.ofSeconds(5)).pollInSameThread()
+    Awaitility.await("the I/O watchdog to end").atMost(Duration.ofSeconds(5)).pollInSameThread()
         .until(() -> !sockpuppetThreads().contains(WATCHDOG));
   }
 
-  private static final String WATCHDOG = "sockpuppet-write-watchdog";
+  private static final String WATCHDOG = "sockpuppet-io-watchdog";
 
   private static List<String> sockpuppetThreads() {
     return Thread.getAllStackTraces().keySet().stream()

@@ -12,9 +12,10 @@ import java.util.function.BooleanSupplier;
  */
 public interface Behaviour {
   /**
-   * How connections played by this behaviour wait: {@link SocketTransport.Mode#BLOCKING} when the
-   * runner only ever reads without a time limit (canned responders), {@link
-   * SocketTransport.Mode#SELECTING} when it needs bounded reads (handlers, scripts).
+   * How connections played by this behaviour wait: {@link SocketTransport.Mode#BLOCKING} when a
+   * read that timed out ends the conversation (canned responders, which never time out, and
+   * scripts, whose timed-out step fails), {@link SocketTransport.Mode#SELECTING} when the connection
+   * must stay usable after a timed-out read (handlers).
    */
   SocketTransport.Mode mode();
 

@@ -1,6 +1,6 @@
 package dev.sockpuppet.internal.engine;
 
-import dev.sockpuppet.Chunk;
+import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.ConnectionEvent.Kind;
 import dev.sockpuppet.ConnectionEvent.Side;
 import dev.sockpuppet.Direction;
@@ -34,12 +34,12 @@ final class ChunkReader {
 
   /**
    * Reads once, waiting up to {@code timeoutNanos} ({@link Transport#NO_TIMEOUT}: no limit), and
-   * records what it read. Returns the chunk, or null when nothing was read: then {@link #ended()}
+   * records what it read as one chunk. Returns the bytes read, or null when nothing was read: then {@link #ended()}
    * tells whether the input ended (end-of-stream or a reset, both recorded as events).
    *
    * @throws ClosedChannelException when the fake closed the transport (also asynchronously)
    */
-  Chunk read(long timeoutNanos) throws ClosedChannelException {
+  Segment read(long timeoutNanos) throws ClosedChannelException {
     if (ended) {
       return null;
     }
@@ -63,9 +63,10 @@ final class ChunkReader {
       return null;
     }
     buffer.flip();
-    Chunk chunk;
+    Segment segment;
     try {
-      chunk = connection.recordReceived(recorder.store(buffer));
+      segment = recorder.store(buffer);
+      connection.recordReceived(segment);
     } catch (IOException e) {
       // The spill file failed (a full disk): the fake cannot keep its promise to record everything.
       throw new UncheckedIOException(connection + " could not record what it read", e);
@@ -75,7 +76,7 @@ final class ChunkReader {
       // A full buffer means more was waiting; larger reads make fewer, larger chunks.
       buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2);
     }
-    return chunk;
+    return segment;
   }
 
   /** Whether the input ended: the peer half-closed or reset. */

@@ -1,7 +1,6 @@
 package dev.sockpuppet.internal.engine;
 
 import dev.sockpuppet.Bytes;
-import dev.sockpuppet.Chunk;
 import dev.sockpuppet.Connection;
 import dev.sockpuppet.ConnectionEvent.Kind;
 import dev.sockpuppet.ConnectionEvent.Side;
@@ -261,10 +260,10 @@ public final class ConnectionIo implements LiveConnection {
   }
 
   /**
-   * Reads and records once, waiting up to {@code timeoutNanos}; null when nothing arrived or the
-   * input ended (see {@link #inputEnded()}).
+   * Reads and records once, waiting up to {@code timeoutNanos}; returns the bytes read, or null when
+   * nothing arrived or the input ended (see {@link #inputEnded()}).
    */
-  Chunk readChunk(long timeoutNanos) throws ClosedChannelException {
+  Segment readChunk(long timeoutNanos) throws ClosedChannelException {
     return reader.read(timeoutNanos);
   }
 

@@ -1,6 +1,7 @@
 package dev.sockpuppet.internal.engine;
 
-import dev.sockpuppet.Chunk;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.internal.engine.ConnectionIo.WriteStalledException;
 import java.io.IOException;
@@ -76,10 +77,10 @@ public final class ConnectionRunner implements Runnable {
       reaction.opened(io);
     }
     while (io.record().isOpen()) {
-      Chunk chunk = io.readChunk(Transport.NO_TIMEOUT);
+      Segment chunk = io.readChunk(Transport.NO_TIMEOUT);
       if (chunk != null) {
         if (reaction != null) {
-          reaction.received(io, chunk.bytes());
+          reaction.received(io, Access.bytes().of(new Segment[] {chunk}));
         }
       } else if (io.inputEnded()) {
         if (io.record().isOpen()) {

@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bounded like any other.
  *
  * <p><b>Writes are bounded.</b> The JDK writes pipes only blocking; a program that never reads
- * would hold a write for ever, so the shared {@link WriteWatchdog} closes the pipe once a write
+ * would hold a write for ever, so the shared {@link IoWatchdog} closes the pipe once a write
  * overran its deadline. Closing wakes the writer with the count it got through.
  */
-final class PipeOutput implements WriteWatchdog.Watched {
+final class PipeOutput implements IoWatchdog.Watched {
   /** Where the bytes go. */
   interface Sink {
     /** Opens the pipe; may block until the program opens its end, until {@link #wake()}. */
@@ -85,7 +85,7 @@ final class PipeOutput implements WriteWatchdog.Watched {
         }
         opened = result;
       }
-      WriteWatchdog.shared().watch(this);
+      IoWatchdog.shared().watch(this);
       listener.opened();
     } catch (IOException e) {
       if (!closing) {
@@ -152,7 +152,7 @@ final class PipeOutput implements WriteWatchdog.Watched {
   }
 
   @Override
-  public boolean abortWriteIfOverdue(long now) {
+  public boolean abortIfOverdue(long now) {
     int current = writeState.get();
     if (current == WRITING && now - writeDeadline > 0 && writeState.compareAndSet(WRITING, ABORTED)) {
       closeChannel();
@@ -182,7 +182,7 @@ final class PipeOutput implements WriteWatchdog.Watched {
    */
   boolean close() {
     closing = true;
-    WriteWatchdog.shared().forget(this);
+    IoWatchdog.shared().forget(this);
     Opened was;
     synchronized (this) {
       was = opened;

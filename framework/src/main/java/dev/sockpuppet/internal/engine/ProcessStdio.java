@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Why named pipes, when a process has anonymous ones.</b> The JDK's {@code
  * Process.getOutputStream()} is a {@code BufferedOutputStream} whose {@code close()} flushes under
  * the lock a blocked {@code write} holds: while the program does not read its stdin, closing the
- * stream blocks until the program dies, so neither the {@link WriteWatchdog} nor a stop could end a
+ * stream blocks until the program dies, so neither the {@link IoWatchdog} nor a stop could end a
  * stalled write (the watchdog, shared by the JVM, would hang with it). A {@link FileChannel}
  * wakes a blocked read or write when it is closed. So the streams are redirected to three named
  * pipes in a private directory, which the fake opens as file channels on threads of its own while

@@ -39,9 +39,13 @@ public final class ScriptBehaviour implements Behaviour {
     this.unfinishedAllowed = unfinishedAllowed;
   }
 
+  /**
+   * Blocking: a step waits in one plain read, as a raw server would; a step whose read timed out
+   * fails and closes its connection, so the watchdog may shut the input down to end that read.
+   */
   @Override
   public SocketTransport.Mode mode() {
-    return SocketTransport.Mode.SELECTING;
+    return SocketTransport.Mode.BLOCKING;
   }
 
   @Override

@@ -1,15 +1,18 @@
 package dev.sockpuppet.internal.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,15 +24,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * junixsocket's. It works in one of two modes, fixed when it is made:
  *
  * <ul>
- *   <li>{@link Mode#BLOCKING}, for canned responders: reads block with no time limit, one system
- *       call each, and the connection costs one descriptor. Writes block too; the shared {@link
- *       WriteWatchdog} bounds them by ending a write that overran its deadline.
- *   <li>{@link Mode#SELECTING}, for handlers and scripts: the channel is non-blocking with a
- *       selector of its own, so reads and writes wait with a bound and a timed-out read leaves the
- *       connection intact. Costs a selector (two more descriptors on Linux).
+ *   <li>{@link Mode#BLOCKING}, for canned responders and scripts: a read is one system call, as in
+ *       a raw server, and the connection costs one descriptor. The shared {@link IoWatchdog} bounds
+ *       writes and timed reads by ending one that overran its deadline. A write it ends shuts the
+ *       output down; a timed read it ends shuts the <em>input</em> down, so later reads fail (see
+ *       {@link #read}). That suits behaviours for which a read that timed out ends the
+ *       conversation: a responder never reads with a time limit, and a script's step that timed
+ *       out fails and closes its connection. A read that must not wait at all asks the socket how
+ *       many bytes are waiting first.
+ *   <li>{@link Mode#SELECTING}, for handlers: the channel is non-blocking with a selector of its
+ *       own, so reads and writes wait with a bound and a timed-out read leaves the connection
+ *       intact, for a handler that catches the timeout and goes on. Costs a selector (two more
+ *       descriptors on Linux) and a second system call per read.
  * </ul>
  */
-public final class SocketTransport implements Transport, WriteWatchdog.Watched {
+public final class SocketTransport implements Transport, IoWatchdog.Watched {
   /** How a {@link SocketTransport} waits. */
   public enum Mode {
     BLOCKING,
@@ -37,7 +46,7 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
   }
 
   private static final int IDLE = 0;
-  private static final int WRITING = 1;
+  private static final int BUSY = 1;
   private static final int ABORTED = 2;
 
   private final SocketChannel channel;
@@ -59,6 +68,13 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
   /** For the watchdog: whether a blocking write is in progress, and until when it may take. */
   private final AtomicInteger writeState = new AtomicInteger(IDLE);
   private volatile long writeDeadline;
+  /** Likewise for a blocking read with a time limit. */
+  private final AtomicInteger readState = new AtomicInteger(IDLE);
+  private volatile long readDeadline;
+  /** Set once a timed read was ended by shutting the input down: nothing more can be read. */
+  private boolean inputShut;
+  /** For reads that must not wait: how many bytes are waiting (made on first use). */
+  private InputStream available;
 
   private SocketTransport(SocketChannel channel, Mode mode, SocketAddress localAddress, SocketAddress remoteAddress) {
     this.channel = channel;
@@ -82,7 +98,7 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
         transport.key = channel.register(transport.selector, SelectionKey.OP_READ);
       } else {
         channel.configureBlocking(true);
-        WriteWatchdog.shared().watch(transport);
+        IoWatchdog.shared().watch(transport);
       }
       return transport;
     } catch (IOException | RuntimeException | Error e) {
@@ -91,14 +107,17 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In {@link Mode#BLOCKING}, a timed read that the watchdog ended returns 0 like any read that
+   * timed out, and every read after it throws a {@link ClosedChannelException} that says so.
+   */
   @Override
   public int read(ByteBuffer into, long timeoutNanos) throws IOException {
     int read;
     if (mode == Mode.BLOCKING) {
-      if (timeoutNanos != NO_TIMEOUT) {
-        throw new IllegalStateException("a blocking transport reads without a time limit");
-      }
-      read = channel.read(into);
+      read = blockingRead(into, timeoutNanos);
     } else {
       read = selectingRead(into, timeoutNanos);
     }
@@ -107,6 +126,70 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
       throw new AsynchronousCloseException();
     }
     return read;
+  }
+
+  private int blockingRead(ByteBuffer into, long timeoutNanos) throws IOException {
+    if (inputShut) {
+      throw new ClosedBecause("the fake stopped reading this connection when a read of its timed out");
+    }
+    if (timeoutNanos == NO_TIMEOUT) {
+      return channel.read(into);
+    }
+    if (timeoutNanos == 0) {
+      return readWithoutWaiting(into);
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    readDeadline = deadline;
+    readState.set(BUSY);
+    IoWatchdog.shared().readEndsBy(deadline);
+    int read = 0;
+    try {
+      read = channel.read(into);
+    } catch (IOException e) {
+      if (readState.get() != ABORTED || !isOpen()) {
+        throw e;
+      }
+      // The watchdog shut the input down to end this read; what the channel made of that is no error.
+    } finally {
+      if (!readState.compareAndSet(BUSY, IDLE)) {
+        inputShut = true;
+        readState.set(IDLE);
+      }
+    }
+    if (inputShut && read < 0 && isOpen()) {
+      return 0; // the end of the stream the shutdown caused: a timeout, not the program's close
+    }
+    return read;
+  }
+
+  /**
+   * A read that must not wait. The JDK's channels switch to non-blocking for it: the switch waits
+   * for a write in progress on another thread (bounded by the watchdog) rather than disturb it.
+   * Other channels (junixsocket's) are asked how many bytes wait, and read only if some do; the end
+   * of the stream then shows at the next read that may wait.
+   */
+  private int readWithoutWaiting(ByteBuffer into) throws IOException {
+    try {
+      if (channel.provider() == SelectorProvider.provider()) {
+        channel.configureBlocking(false);
+        try {
+          return channel.read(into);
+        } finally {
+          if (channel.isOpen()) {
+            channel.configureBlocking(true);
+          }
+        }
+      }
+      if (available == null) {
+        available = channel.socket().getInputStream();
+      }
+      return available.available() > 0 ? channel.read(into) : 0;
+    } catch (IOException e) {
+      if (!isOpen()) {
+        throw new AsynchronousCloseException(); // the fake closed it: no failure of the program's
+      }
+      throw e;
+    }
   }
 
   private int selectingRead(ByteBuffer into, long timeoutNanos) throws IOException {
@@ -147,7 +230,7 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
     try {
       if (mode == Mode.BLOCKING) {
         writeDeadline = System.nanoTime() + timeoutNanos;
-        writeState.set(WRITING);
+        writeState.set(BUSY);
         try {
           while (from.hasRemaining()) {
             written += channel.write(from);
@@ -182,25 +265,53 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
   }
 
   /**
-   * For the watchdog: ends a blocking write that is still in progress after its deadline. Shutting
-   * down the output wakes the writer with the count it got through; if even that does not free it
-   * (some native channels), a second call a moment later closes the channel.
+   * For the watchdog: ends a blocking read or write that is still in progress after its deadline.
+   * Shutting the input down wakes a read (see {@link #read}); shutting the output down wakes a
+   * writer with the count it got through. If even that does not free the thread (some native
+   * channels), a second call a moment later closes the channel.
    *
-   * @return whether a write is (still) being aborted
+   * @return whether a call is (still) being aborted
    */
   @Override
-  public boolean abortWriteIfOverdue(long now) {
-    int current = writeState.get();
-    if (current == WRITING && now - writeDeadline > 0 && writeState.compareAndSet(WRITING, ABORTED)) {
+  public boolean abortIfOverdue(long now) {
+    return abortReadIfOverdue(now) | abortWriteIfOverdue(now);
+  }
+
+  @Override
+  public long readDeadline() {
+    return readState.get() == BUSY ? readDeadline : Long.MAX_VALUE;
+  }
+
+  private boolean abortReadIfOverdue(long now) {
+    return abortIfOverdue(readState, readDeadline, now, channel::shutdownInput);
+  }
+
+  private boolean abortWriteIfOverdue(long now) {
+    return abortIfOverdue(writeState, writeDeadline, now, channel::shutdownOutput);
+  }
+
+  /** One half-close that wakes a blocked read or write. */
+  @FunctionalInterface
+  private interface Shutdown {
+    void run() throws IOException;
+  }
+
+  /**
+   * Ends the call {@code state} tracks if it is past {@code deadline}, by {@code shutdown}; closes
+   * the channel if the shutdown fails or, a tick later, did not wake the thread.
+   */
+  private boolean abortIfOverdue(AtomicInteger state, long deadline, long now, Shutdown shutdown) {
+    int current = state.get();
+    if (current == BUSY && now - deadline >= 0 && state.compareAndSet(BUSY, ABORTED)) {
       try {
-        channel.shutdownOutput();
+        shutdown.run();
       } catch (IOException | RuntimeException e) {
         close();
       }
       return true;
     }
     if (current == ABORTED) {
-      close();
+      close(); // the shutdown did not wake it
       return true;
     }
     return false;
@@ -284,7 +395,7 @@ public final class SocketTransport implements Transport, WriteWatchdog.Watched {
       others = Set.copyOf(waiting);
     }
     if (mode == Mode.BLOCKING) {
-      WriteWatchdog.shared().forget(this);
+      IoWatchdog.shared().forget(this);
     }
     closeQuietly(channel);
     // A registered channel lets its descriptor go only once its selectors let go of it; closing

@@ -9,6 +9,7 @@ import dev.sockpuppet.ConnectionEvent;
 import dev.sockpuppet.Direction;
 import dev.sockpuppet.PeerCredentials;
 import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.AppendOnlyList;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.Transcripts;
@@ -16,7 +17,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,12 +44,12 @@ public final class ConnectionRecord implements Connection {
   private final Instant openedAt;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final List<Chunk> chunks = new ArrayList<>();
+  private final ChunkTable chunks = new ChunkTable();
   private final List<ConnectionEvent> events = new ArrayList<>();
-  private final List<Segment> received = new ArrayList<>();
-  /** {@code receivedEnds[i]} is the stream offset just past received segment i. */
-  private long[] receivedEnds = new long[16];
-  private final List<Segment> sent = new ArrayList<>();
+  private final AppendOnlyList<Segment> received = new AppendOnlyList<>();
+  /** Value i is the stream offset just past received segment i. */
+  private final LongColumn receivedEnds = new LongColumn();
+  private final AppendOnlyList<Segment> sent = new AppendOnlyList<>();
   private long receivedSize;
   private long sentSize;
   private long undelivered;
@@ -137,7 +138,11 @@ public final class ConnectionRecord implements Connection {
   public List<Chunk> chunks() {
     lock.lock();
     try {
-      return List.copyOf(chunks);
+      List<Chunk> all = new ArrayList<>(chunks.size());
+      for (int i = 0; i < chunks.size(); i++) {
+        all.add(chunks.chunk(i, received, sent));
+      }
+      return Collections.unmodifiableList(all);
     } finally {
       lock.unlock();
     }
@@ -290,20 +295,14 @@ public final class ConnectionRecord implements Connection {
 
   // ---- recording, called by the fake's own threads ----
 
-  /** Records bytes the fake read. */
-  public Chunk recordReceived(Segment segment) {
+  /** Records bytes the fake read, as one chunk; {@code segment} is not empty. */
+  public void recordReceived(Segment segment) {
     lock.lock();
     try {
-      Chunk chunk =
-          new Chunk(Direction.RECEIVED, receivedSize, Access.bytes().of(new Segment[] {segment}), recorder.now());
-      if (received.size() == receivedEnds.length) {
-        receivedEnds = Arrays.copyOf(receivedEnds, receivedEnds.length * 2);
-      }
+      chunks.add(Direction.RECEIVED, receivedSize, received.size(), 1, recorder.nanosNow());
       receivedSize += segment.length();
-      receivedEnds[received.size()] = receivedSize;
+      receivedEnds.add(receivedSize);
       received.add(segment);
-      chunks.add(chunk);
-      return chunk;
     } finally {
       lock.unlock();
     }
@@ -315,14 +314,12 @@ public final class ConnectionRecord implements Connection {
     private final int segmentIndex;
     private final long offset;
     private final Bytes bytes;
-    private final Duration at;
 
-    private PendingSend(int chunkIndex, int segmentIndex, long offset, Bytes bytes, Duration at) {
+    private PendingSend(int chunkIndex, int segmentIndex, long offset, Bytes bytes) {
       this.chunkIndex = chunkIndex;
       this.segmentIndex = segmentIndex;
       this.offset = offset;
       this.bytes = bytes;
-      this.at = at;
     }
   }
 
@@ -336,10 +333,10 @@ public final class ConnectionRecord implements Connection {
     }
     lock.lock();
     try {
-      Duration at = recorder.now();
-      PendingSend pending = new PendingSend(chunks.size(), sent.size(), sentSize, bytes, at);
-      chunks.add(new Chunk(Direction.SENT, sentSize, bytes, at));
-      sent.addAll(Arrays.asList(Access.bytes().segments(bytes)));
+      Segment[] segments = Access.bytes().segments(bytes);
+      int chunk = chunks.add(Direction.SENT, sentSize, sent.size(), segments.length, recorder.nanosNow());
+      PendingSend pending = new PendingSend(chunk, sent.size(), sentSize, bytes);
+      Collections.addAll(sent, segments);
       sentSize += bytes.size();
       return pending;
     } finally {
@@ -358,13 +355,13 @@ public final class ConnectionRecord implements Connection {
     lock.lock();
     try {
       // Writes are serialised, so every sent segment from the pending one on belongs to it.
-      sent.subList(pending.segmentIndex, sent.size()).clear();
+      sent.truncate(pending.segmentIndex);
       sentSize = pending.offset;
       if (delivered > 0) {
-        Bytes kept = pending.bytes.slice(0, delivered);
-        sent.addAll(Arrays.asList(Access.bytes().segments(kept)));
+        Segment[] kept = Access.bytes().segments(pending.bytes.slice(0, delivered));
+        Collections.addAll(sent, kept);
         sentSize += delivered;
-        chunks.set(pending.chunkIndex, new Chunk(Direction.SENT, pending.offset, kept, pending.at));
+        chunks.setSegments(pending.chunkIndex, Direction.SENT, pending.segmentIndex, kept.length);
       } else {
         chunks.remove(pending.chunkIndex);
       }
@@ -458,11 +455,14 @@ public final class ConnectionRecord implements Connection {
         return Bytes.empty();
       }
       // The first segment whose end lies beyond position holds it.
-      int first = Arrays.binarySearch(receivedEnds, 0, received.size(), position);
-      first = first >= 0 ? first + 1 : -first - 1;
-      Bytes rest = Access.bytes().of(received.subList(first, received.size()));
-      long firstStart = receivedEnds[first] - received.get(first).length();
-      return rest.slice(position - firstStart, rest.size());
+      int first = receivedEnds.firstAbove(position);
+      long firstStart = receivedEnds.get(first) - received.get(first).length();
+      int count = received.size() - first;
+      Segment[] rest = new Segment[count];
+      for (int i = 0; i < count; i++) {
+        rest[i] = received.get(first + i);
+      }
+      return Access.bytes().of(rest).slice(position - firstStart, receivedSize - firstStart);
     } finally {
       lock.unlock();
     }

@@ -50,7 +50,12 @@ public final class Recorder {
 
   /** Time since this recording began. */
   public Duration now() {
-    return Duration.ofNanos(System.nanoTime() - originNanos);
+    return Duration.ofNanos(nanosNow());
+  }
+
+  /** Time since this recording began, in nanoseconds; {@link #now()} without an object. */
+  public long nanosNow() {
+    return System.nanoTime() - originNanos;
   }
 
   /** Wall-clock time this recording began. */

@@ -31,6 +31,33 @@ public abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
     return copy;
   }
 
+  /**
+   * Index of the first of {@code count} bytes where {@code a} from {@code aFrom} and {@code b} from
+   * {@code bFrom} differ, or -1. Two in-memory segments are compared in place; otherwise the bytes
+   * are read in blocks.
+   */
+  public static int mismatch(Segment a, int aFrom, Segment b, int bFrom, int count) {
+    if (a instanceof InMemory x && b instanceof InMemory y) {
+      int from = x.offset + aFrom;
+      int otherFrom = y.offset + bFrom;
+      return Arrays.mismatch(x.array, from, from + count, y.array, otherFrom, otherFrom + count);
+    }
+    int block = Math.min(count, 64 * 1024);
+    byte[] mine = new byte[block];
+    byte[] theirs = new byte[block];
+    for (int done = 0; done < count; ) {
+      int n = Math.min(block, count - done);
+      a.copyTo(aFrom + done, mine, 0, n);
+      b.copyTo(bFrom + done, theirs, 0, n);
+      int at = Arrays.mismatch(mine, 0, n, theirs, 0, n);
+      if (at >= 0) {
+        return done + at;
+      }
+      done += n;
+    }
+    return -1;
+  }
+
   public static final class InMemory extends Segment {
     private final byte[] array;
     private final int offset;

@@ -88,11 +88,45 @@ class SocketTransportTest {
   }
 
   @Test
-  void aBlockingTransportRefusesABoundedRead() throws Exception {
+  void aBlockingTransportEndsABoundedReadAtItsDeadlineAndThenReadsNoMore() throws Exception {
     SocketTransport transport = SocketTransport.open(accepted, Mode.BLOCKING);
-    IllegalStateException error =
-        assertThrows(IllegalStateException.class, () -> transport.read(ByteBuffer.allocate(1), 1_000_000));
-    assertEquals("a blocking transport reads without a time limit", error.getMessage());
+    ByteBuffer buffer = ByteBuffer.allocate(16);
+    program.write(ByteBuffer.wrap("early".getBytes()));
+    assertEquals(5, transport.read(buffer, BOUND.toNanos()), "bytes that are there come at once");
+    long start = System.nanoTime();
+    buffer.clear();
+    assertEquals(0, transport.read(buffer, TimeUnit.MILLISECONDS.toNanos(50)), "nothing arrived in time: 0, not the end of the stream");
+    long took = System.nanoTime() - start;
+    assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(50), "not before the deadline: " + took + " ns");
+    assertTrue(took < BOUND.toNanos(), "the watchdog ended the read: " + took + " ns");
+    // The watchdog shut the input down to end the read, so the connection cannot read any more.
+    program.write(ByteBuffer.wrap("late".getBytes()));
+    ClosedChannelException after = assertThrows(ClosedChannelException.class, () -> transport.read(buffer, BOUND.toNanos()));
+    assertEquals("the fake stopped reading this connection when a read of its timed out", after.getMessage());
+    assertTrue(transport.isOpen(), "the output still works: a script's failure closes the connection itself");
+    transport.write(ByteBuffer.wrap("bye".getBytes()), BOUND.toNanos());
+    ByteBuffer bye = ByteBuffer.allocate(3);
+    while (bye.hasRemaining()) {
+      program.read(bye);
+    }
+    transport.close();
+  }
+
+  @Test
+  void aBlockingTransportReadsWithoutWaitingWhenAskedNotToWait() throws Exception {
+    SocketTransport transport = SocketTransport.open(accepted, Mode.BLOCKING);
+    ByteBuffer buffer = ByteBuffer.allocate(16);
+    assertTimeoutPreemptively(BOUND, () -> assertEquals(0, transport.read(buffer, 0)), "nothing waits: 0 at once");
+    program.write(ByteBuffer.wrap("ready".getBytes()));
+    assertTimeoutPreemptively(BOUND, () -> {
+      int read = 0;
+      while (read == 0) {
+        read = transport.read(buffer, 0); // the bytes may take a moment to cross loopback
+      }
+      assertEquals(5, read);
+    });
+    program.shutdownOutput();
+    assertEquals(-1, transport.read(buffer, BOUND.toNanos()), "the program's end of stream, still seen");
     transport.close();
   }
 
