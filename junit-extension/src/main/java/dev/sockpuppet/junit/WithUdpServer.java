@@ -40,8 +40,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p><b>Behaviour:</b> records every datagram and answers none, unless {@link #responder()} is
  * {@code ECHO} or {@link #reply()} is set (not both: that fails the test with an {@link
  * org.junit.jupiter.api.extension.ExtensionConfigurationException}). For a reply computed per
- * datagram, or {@link dev.sockpuppet.datagram.DatagramFault faults}, build the server yourself and
- * hold it in a {@link ManagedFake} field.
+ * datagram, build the server yourself and hold it in a {@link ManagedFake} field. Faults (lost,
+ * duplicated, cut or late datagrams) are declared with {@link #faults()}.
  */
 @Documented
 @Inherited
@@ -85,6 +85,14 @@ public @interface WithUdpServer {
 
   /** Bytes of recording kept in memory before spilling to a file; negative means the default (64 MiB). */
   long memoryLimit() default -1;
+
+  /**
+   * Faults the server injects on purpose, one {@link PacketFault} each, e.g. {@code faults =
+   * @PacketFault(type = DROP, datagrams = 0)} to lose the first reply so that the program must
+   * retry, or {@code @PacketFault(type = DELAY, delay = "50ms")}. Several combine as {@link
+   * dev.sockpuppet.datagram.DatagramFault} describes.
+   */
+  PacketFault[] faults() default {};
 
   /**
    * Holds several {@link WithUdpServer} annotations; the compiler writes it for you when you repeat

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p><b>Failure cases</b> ({@link org.junit.jupiter.api.extension.ExtensionConfigurationException}):
  * both {@code path} and {@code abstractName}; both {@code responder = ECHO} and {@code reply};
  * malformed {@code permissions} or {@code timeout}; a path that is too long or whose directory is
- * missing (the message says which).
+ * missing (the message says which); a {@link PacketFault} without an attribute its type needs, with
+ * one it does not use, or with an invalid value.
  */
 @Documented
 @Inherited
@@ -98,6 +99,14 @@ public @interface WithUnixDatagramServer {
 
   /** Bytes of recording kept in memory before spilling to a file; negative means the default (64 MiB). */
   long memoryLimit() default -1;
+
+  /**
+   * Faults the server injects on purpose, one {@link PacketFault} each, e.g. {@code faults =
+   * @PacketFault(type = DROP, datagrams = 0)} to lose the first reply so that the program must
+   * retry, or {@code @PacketFault(type = DELAY, delay = "50ms")}. Several combine as {@link
+   * dev.sockpuppet.datagram.DatagramFault} describes.
+   */
+  PacketFault[] faults() default {};
 
   /**
    * Holds several {@link WithUnixDatagramServer} annotations; the compiler writes it for you when

@@ -3,7 +3,6 @@ package dev.sockpuppet.junit;
 import static dev.sockpuppet.junit.StreamFault.Type.LATENCY;
 import static dev.sockpuppet.junit.StreamFault.Type.REFUSE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.junit.TestKit.Mode;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,12 +48,7 @@ class FaultAttributeTest {
         "badDelay(TcpServer)",
         "@WithTcpServer 'tcp' " + MISUSE + "badDelay() has an invalid faults[0]: the delay of faults[0] is \"soon\"; "
             + "write a positive duration such as \"500ms\", \"5s\", \"2m\" or \"PT5S\"");
-    assertEquals(expected.keySet(), kit.tests().keySet());
-    expected.forEach((test, message) -> {
-      Throwable failure = kit.failure(test);
-      assertInstanceOf(ExtensionConfigurationException.class, failure, () -> TestKit.describe(failure));
-      assertEquals(message, failure.getMessage());
-    });
+    kit.assertConfigurationFailures(expected);
   }
 
   static void checkFaults(Mode mode) {

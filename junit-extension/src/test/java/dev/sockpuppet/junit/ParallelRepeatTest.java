@@ -43,6 +43,7 @@ class ParallelRepeatTest {
     DatagramKindsTest.checkEvidence(Mode.PARALLEL);
     DatagramKindsTest.checkFields(Mode.PARALLEL);
     FaultAttributeTest.checkFaults(Mode.PARALLEL);
+    PacketFaultAttributeTest.checkFaults(Mode.PARALLEL);
     // Every fake was stopped, and stopping joins its threads: none may be left. The one shared
     // thread, the I/O watchdog, ends at its next tick once no connection is left to watch.
     assertEquals(List.of(), sockpuppetThreads().stream().filter(name -> !name.equals(WATCHDOG)).toList());

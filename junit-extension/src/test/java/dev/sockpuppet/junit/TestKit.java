@@ -70,6 +70,21 @@ final class TestKit {
   }
 
   /**
+   * Asserts that the run had exactly the tests of {@code expected} (by display name) and that each
+   * failed with an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} with
+   * exactly that message.
+   */
+  void assertConfigurationFailures(Map<String, String> expected) {
+    org.junit.jupiter.api.Assertions.assertEquals(expected.keySet(), tests().keySet());
+    expected.forEach((test, message) -> {
+      Throwable failure = failure(test);
+      org.junit.jupiter.api.Assertions.assertInstanceOf(
+          org.junit.jupiter.api.extension.ExtensionConfigurationException.class, failure, () -> describe(failure));
+      org.junit.jupiter.api.Assertions.assertEquals(message, failure.getMessage());
+    });
+  }
+
+  /**
    * A run of {@code classes} as they are, in one engine run: pass {@link FreshClassLoader} copies
    * unless running the same class object again is the point.
    */

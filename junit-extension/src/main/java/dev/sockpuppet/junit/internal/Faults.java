@@ -62,7 +62,7 @@ final class Faults {
     return spec.connections().length == 0 ? fault : fault.onConnections(spec.connections());
   }
 
-  private static Duration duration(String origin, String which, String attribute, String text) {
+  static Duration duration(String origin, String which, String attribute, String text) {
     return DurationText.parse(text, "the " + attribute + " of " + which);
   }
 
@@ -82,35 +82,51 @@ final class Faults {
           case BANDWIDTH, CLOSE_AFTER, RESET_AFTER, STALL -> Set.of("fromProgram");
           case RESET, REFUSE -> Set.of();
         };
+    List<String> set = attributesSet(spec.delay(), spec.jitter(), spec.bytes(), spec.bytesPerSecond(), spec.fromProgram());
+    checkAttributes(what, spec.type().name(), needed, optional, set, "StreamFault");
+  }
+
+  /** The names of the attributes given a value other than their default, in declaration order. */
+  static List<String> attributesSet(String delay, String jitter, long bytes, long bytesPerSecond, boolean fromProgram) {
     List<String> set = new ArrayList<>();
-    if (!spec.delay().isEmpty()) {
+    if (!delay.isEmpty()) {
       set.add("delay");
     }
-    if (!spec.jitter().isEmpty()) {
+    if (!jitter.isEmpty()) {
       set.add("jitter");
     }
-    if (spec.bytes() != -1) {
+    if (bytes != -1) {
       set.add("bytes");
     }
-    if (spec.bytesPerSecond() != -1) {
+    if (bytesPerSecond != -1) {
       set.add("bytesPerSecond");
     }
-    if (spec.fromProgram()) {
+    if (fromProgram) {
       set.add("fromProgram");
     }
+    return set;
+  }
+
+  /**
+   * Fails unless the attributes {@code set} hold every one of {@code needed} and nothing outside
+   * {@code needed} and {@code optional}; shared by the stream and the datagram fault annotations.
+   *
+   * @param annotation the annotation whose docs list the attributes of each type
+   */
+  static void checkAttributes(
+      String what, String type, Set<String> needed, Set<String> optional, List<String> set, String annotation) {
     for (String attribute : needed) {
       if (!set.contains(attribute)) {
         throw new ExtensionConfigurationException(
-            what + " without " + attribute + ", which " + spec.type() + " needs; set " + attribute + " = "
-                + example(attribute));
+            what + " without " + attribute + ", which " + type + " needs; set " + attribute + " = " + example(attribute));
       }
     }
     for (String attribute : set) {
       if (!needed.contains(attribute) && !optional.contains(attribute)) {
         throw new ExtensionConfigurationException(
-            what + " with " + attribute + ", which " + spec.type() + " does not use"
+            what + " with " + attribute + ", which " + type + " does not use"
                 + (attribute.equals("fromProgram") ? " (it acts when a connection opens and has no direction)" : "")
-                + "; remove " + attribute + " (see StreamFault for the attributes of each type)");
+                + "; remove " + attribute + " (see " + annotation + " for the attributes of each type)");
       }
     }
   }

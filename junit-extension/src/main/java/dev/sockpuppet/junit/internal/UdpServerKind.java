@@ -23,6 +23,7 @@ final class UdpServerKind extends FakeKind<WithUdpServer> {
         server::withName, server::withTimeout, server::withMemoryLimit);
     Behaviours.datagramResponder(declaration.origin(), annotation.responder(), annotation.reply())
         .ifPresent(server::withResponder);
+    PacketFaults.configure(declaration.origin(), annotation.faults(), server::withFaults);
     return server;
   }
 

@@ -26,6 +26,7 @@ final class UnixDatagramServerKind extends FakeKind<WithUnixDatagramServer> {
         origin, annotation.path(), annotation.abstractName(), annotation.permissions(),
         server::withPath, server::withAbstractName, server::withPermissions);
     Behaviours.datagramResponder(origin, annotation.responder(), annotation.reply()).ifPresent(server::withResponder);
+    PacketFaults.configure(declaration.origin(), annotation.faults(), server::withFaults);
     return server;
   }
 
