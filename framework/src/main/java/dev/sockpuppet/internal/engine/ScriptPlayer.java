@@ -6,6 +6,7 @@ import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.LiveConnection;
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.script.Expectation;
 import dev.sockpuppet.internal.script.Expectations;
 import dev.sockpuppet.internal.script.Outcome;
 import dev.sockpuppet.internal.script.Step;
@@ -104,10 +105,11 @@ final class ScriptPlayer implements Handler {
   private void expect(ConnectionIo io, int index, Step.Expect expect) throws IOException, InterruptedException {
     Duration timeout = expect.timeout() != null ? expect.timeout() : io.readTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
+    Expectation attempt = expect.expectation().attempt();
     while (true) {
       boolean ended = io.inputEndedAnyway();
       Bytes unread = io.unread();
-      Outcome outcome = expect.expectation().test(unread, ended);
+      Outcome outcome = attempt.test(unread, ended);
       if (outcome.isMatch()) {
         if (ended && unread.size() == outcome.consumed() && expect.expectation() == Expectations.end()
             && io.record().resetBy().orElse(null) == Side.PEER) {
@@ -126,7 +128,7 @@ final class ScriptPlayer implements Handler {
       if (left <= 0) {
         String why = "nothing that matched arrived within " + Durations.describe(timeout)
             + (expect.timeout() != null ? " (the step's timeout)" : " (the fake's timeout)");
-        throw fail(io, index, why, expect, -1, expect.expectation().nearestMiss(unread));
+        throw fail(io, index, why, expect, -1, attempt.nearestMiss(unread));
       }
       io.readChunk(left);
       if (Thread.interrupted()) {

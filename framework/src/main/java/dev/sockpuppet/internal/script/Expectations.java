@@ -30,31 +30,57 @@ public final class Expectations {
 
   /** Exactly {@code expected} next. */
   public static Expectation exactly(Bytes expected) {
-    return new Expectation() {
-      @Override
-      public Outcome test(Bytes unread, boolean ended) {
-        long compared = Math.min(unread.size(), expected.size());
-        long differs = unread.first(compared).mismatch(expected.first(compared));
-        if (differs >= 0) {
-          return Outcome.mismatch(
-              "the bytes differ at offset " + differs + " of the expected " + count(expected.size()), differs, null);
-        }
-        if (compared == expected.size()) {
-          return Outcome.matched(expected.size());
-        }
-        if (ended) {
-          return Outcome.mismatch(
-              "the input ended after " + count(unread.size()) + " of the expected " + count(expected.size()),
-              unread.size(), null);
-        }
-        return Outcome.waiting();
-      }
+    return new Exactly(expected, false);
+  }
 
-      @Override
-      public String nearestMiss(Bytes unread) {
-        return unread.isEmpty() ? null : count(unread.size()) + " of the expected " + count(expected.size()) + " arrived";
+  /**
+   * Exact bytes. An attempt remembers how many of the unread bytes it already found equal to the
+   * expected ones, and compares only what arrived since; the shared expectation (the step's, used
+   * by every connection) remembers nothing.
+   */
+  private static final class Exactly implements Expectation {
+    private final Bytes expected;
+    private final boolean remembers;
+    private long verified;
+
+    Exactly(Bytes expected, boolean remembers) {
+      this.expected = expected;
+      this.remembers = remembers;
+    }
+
+    @Override
+    public Expectation attempt() {
+      return new Exactly(expected, true);
+    }
+
+    @Override
+    public Outcome test(Bytes unread, boolean ended) {
+      long compared = Math.min(unread.size(), expected.size());
+      long from = Math.min(verified, compared);
+      long differs = unread.slice(from, compared).mismatch(expected.slice(from, compared));
+      if (differs >= 0) {
+        return Outcome.mismatch(
+            "the bytes differ at offset " + (from + differs) + " of the expected " + count(expected.size()),
+            from + differs, null);
       }
-    };
+      if (remembers) {
+        verified = compared;
+      }
+      if (compared == expected.size()) {
+        return Outcome.matched(expected.size());
+      }
+      if (ended) {
+        return Outcome.mismatch(
+            "the input ended after " + count(unread.size()) + " of the expected " + count(expected.size()),
+            unread.size(), null);
+      }
+      return Outcome.waiting();
+    }
+
+    @Override
+    public String nearestMiss(Bytes unread) {
+      return unread.isEmpty() ? null : count(unread.size()) + " of the expected " + count(expected.size()) + " arrived";
+    }
   }
 
   /** A line equal to {@code expected} next (LF-terminated, a CR before the LF ignored). */
@@ -181,13 +207,47 @@ public final class Expectations {
       };
 
   /** A line, bounded at {@link #MAX_TEXT}; the subclass judges each complete line. */
+  /**
+   * A line, tested once its LF arrived. An attempt remembers how many unread bytes it already
+   * searched for the LF, and searches only what arrived since.
+   */
   private abstract static class LineExpectation implements Expectation {
+    private final boolean remembers;
+    /** Unread bytes known to hold no LF, in an attempt; always 0 in the shared expectation. */
+    private long searched;
+
+    LineExpectation() {
+      this(false);
+    }
+
+    private LineExpectation(boolean remembers) {
+      this.remembers = remembers;
+    }
+
     /** @param length the bytes the line takes, its terminator included */
     abstract Outcome testLine(String line, long length);
 
     @Override
+    public Expectation attempt() {
+      LineExpectation shared = this;
+      return new LineExpectation(true) {
+        @Override
+        Outcome testLine(String line, long length) {
+          return shared.testLine(line, length);
+        }
+      };
+    }
+
+    @Override
     public Outcome test(Bytes unread, boolean ended) {
-      long lf = unread.first(MAX_TEXT + 1L).indexOf(LF);
+      long window = Math.min(unread.size(), MAX_TEXT + 1L);
+      long from = Math.min(searched, window);
+      long lf = unread.slice(from, window).indexOf(LF);
+      if (lf >= 0) {
+        lf += from;
+      } else if (remembers) {
+        searched = window;
+      }
       if (lf < 0) {
         if (unread.size() > MAX_TEXT) {
           return Outcome.mismatch(
