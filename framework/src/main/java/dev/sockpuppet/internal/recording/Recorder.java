@@ -50,7 +50,12 @@ public final class Recorder {
 
   /** Time since this recording began. */
   public Duration now() {
-    return Duration.ofNanos(System.nanoTime() - originNanos);
+    return Duration.ofNanos(nanos());
+  }
+
+  /** {@link #now()} in nanoseconds, for records that keep it as a number. */
+  public long nanos() {
+    return System.nanoTime() - originNanos;
   }
 
   /** Wall-clock time this recording began. */
