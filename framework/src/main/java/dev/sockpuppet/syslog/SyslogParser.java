@@ -60,20 +60,33 @@ final class SyslogParser {
   private final int n;
   /** The receive time, asked only when an RFC 3164 timestamp needs a year and a zone. */
   private final Supplier<ZonedDateTime> receivedAt;
-  private final List<String> errors = new ArrayList<>();
+  /** Every problem found, in order; made at the first, since most records have none. */
+  private List<String> errors;
   private int pos;
 
-  // What the message is built from; SyslogMessage reads these.
+  // What the message is built from; SyslogMessage reads these. A text field is a range of the
+  // record's bytes, [start, end), with start -1 when the field is absent or NILVALUE: the message
+  // decodes it when asked.
   SyslogFormat format = SyslogFormat.UNPARSED;
   int priority = DEFAULT_PRIORITY;
-  String timestampText;
+  int timestampStart = -1;
+  int timestampEnd;
   Instant timestamp;
-  String hostname;
-  String appName;
-  String procId;
-  String msgId;
-  final List<SdElement> structuredData = new ArrayList<>();
+  int hostnameStart = -1;
+  int hostnameEnd;
+  int appNameStart = -1;
+  int appNameEnd;
+  int procIdStart = -1;
+  int procIdEnd;
+  int msgIdStart = -1;
+  int msgIdEnd;
+  /** Made at the first SD-ELEMENT; most records have none. */
+  List<SdElement> structuredData;
   int messageStart;
+  // The MSG as text is [textStart, textEnd): see SyslogMessage#message() for what is left out.
+  int textStart;
+  int textEnd;
+  boolean messageIsUtf8;
 
   private SyslogParser(Bytes raw, Supplier<ZonedDateTime> receivedAt) {
     this.b = raw.first(WINDOW).toByteArray();
@@ -124,7 +137,7 @@ final class SyslogParser {
     }
     SyslogParser parser = new SyslogParser(raw, receivedAt);
     if (framingProblemOrNull != null) {
-      parser.errors.add(framingProblemOrNull);
+      parser.error(framingProblemOrNull);
     }
     try {
       parser.read();
@@ -133,20 +146,43 @@ final class SyslogParser {
       // fuzz test checks that this line is never reached.
       parser.failed(e);
     }
-    // The parser's copy holds the whole record unless it is longer than the window.
-    Body body =
-        parser.n == raw.size()
-            ? Body.of(parser.b, parser.messageStart, parser.n, false)
-            : Body.of(raw.slice(parser.messageStart, raw.size()));
-    if (body.cut) {
-      parser.errors.add("MSG is " + (raw.size() - parser.messageStart) + " bytes; message() holds the text of the first " + WINDOW);
+    if (parser.n == raw.size()) {
+      // The parser's copy holds the whole record: the common case, and every datagram.
+      parser.messageText();
+      return new SyslogMessage(index, raw, senderOrNull, at.toNanos(), parser, null);
     }
-    return new SyslogMessage(index, raw, senderOrNull, at, parser, body.text, body.utf8);
+    // Longer than the window: the MSG's text is decoded now from its own copy, up to the window.
+    Bytes body = raw.slice(parser.messageStart, raw.size());
+    byte[] bytes = body.first(WINDOW).toByteArray();
+    int from = textStart(bytes, 0, bytes.length);
+    String message = new String(bytes, from, textEnd(bytes, from, bytes.length) - from, StandardCharsets.UTF_8);
+    parser.messageIsUtf8 = isUtf8(bytes);
+    if (body.size() > WINDOW) {
+      parser.error("MSG is " + body.size() + " bytes; message() holds the text of the first " + WINDOW);
+    }
+    return new SyslogMessage(index, raw, senderOrNull, at.toNanos(), parser, message);
   }
 
   /** The parse error: every problem found, in order, or null when there was none. */
   String parseError() {
-    return errors.isEmpty() ? null : String.join("; ", errors);
+    return errors == null ? null : String.join("; ", errors);
+  }
+
+  /** The bytes the parser read: the record, or its first {@link #WINDOW} bytes. */
+  byte[] bytes() {
+    return b;
+  }
+
+  /** Decodes {@code [start, end)} of the parser's bytes as UTF-8, or null for a start of -1. */
+  String text(int start, int end) {
+    return start < 0 ? null : utf8(start, end);
+  }
+
+  private void error(String problem) {
+    if (errors == null) {
+      errors = new ArrayList<>(2);
+    }
+    errors.add(problem);
   }
 
   private void read() {
@@ -165,23 +201,22 @@ final class SyslogParser {
   private void failed(RuntimeException e) {
     format = SyslogFormat.UNPARSED;
     priority = DEFAULT_PRIORITY;
-    timestampText = null;
+    timestampStart = hostnameStart = appNameStart = procIdStart = msgIdStart = -1;
     timestamp = null;
-    hostname = appName = procId = msgId = null;
-    structuredData.clear();
+    structuredData = null;
     messageStart = 0;
-    errors.add("internal parser error " + e + AS_USER_NOTICE);
+    error("internal parser error " + e + AS_USER_NOTICE);
   }
 
   // ---- PRI and VERSION ----
 
   private boolean readPri() {
     if (n == 0) {
-      errors.add("empty record: no PRI at offset 0" + AS_USER_NOTICE);
+      error("empty record: no PRI at offset 0" + AS_USER_NOTICE);
       return false;
     }
     if (b[0] != '<') {
-      errors.add("no PRI: the record starts with " + describe(b[0]) + ", not '<', at offset 0" + AS_USER_NOTICE);
+      error("no PRI: the record starts with " + describe(b[0]) + ", not '<', at offset 0" + AS_USER_NOTICE);
       return false;
     }
     int close = -1;
@@ -192,7 +227,7 @@ final class SyslogParser {
       }
     }
     if (close < 0) {
-      errors.add("PRI \"" + escaped(0, Math.min(n, 5)) + "\" is not closed by '>' after at most 3 digits at offset 0" + AS_USER_NOTICE);
+      error("PRI \"" + escaped(0, Math.min(n, 5)) + "\" is not closed by '>' after at most 3 digits at offset 0" + AS_USER_NOTICE);
       return false;
     }
     String pri = "PRI \"" + escaped(0, close + 1) + "\"";
@@ -214,7 +249,7 @@ final class SyslogParser {
       }
       problem = " is out of range 0..191";
     }
-    errors.add(pri + problem + " at offset 0" + AS_USER_NOTICE);
+    error(pri + problem + " at offset 0" + AS_USER_NOTICE);
     return false;
   }
 
@@ -235,7 +270,7 @@ final class SyslogParser {
       return false;
     }
     if (end - start != 1 || b[start] != '1') {
-      errors.add("VERSION \"" + ascii(start, end) + "\" at offset " + start + " is not 1, the only version RFC 5424 defines; read as version 1");
+      error("VERSION \"" + ascii(start, end) + "\" at offset " + start + " is not 1, the only version RFC 5424 defines; read as version 1");
     }
     pos = t;
     return true;
@@ -251,14 +286,26 @@ final class SyslogParser {
       }
       int start = pos;
       int end = tokenEnd(start);
-      String value = field == 0 ? timestamp5424(start, end) : headerField(field, start, end);
-      switch (field) {
-        case 1 -> hostname = value;
-        case 2 -> appName = value;
-        case 3 -> procId = value;
-        case 4 -> msgId = value;
-        default -> {
-          // TIMESTAMP: timestamp5424 has set timestampText and timestamp.
+      if (field == 0) {
+        timestamp5424(start, end);
+      } else if (headerField(field, start, end)) {
+        switch (field) {
+          case 1 -> {
+            hostnameStart = start;
+            hostnameEnd = end;
+          }
+          case 2 -> {
+            appNameStart = start;
+            appNameEnd = end;
+          }
+          case 3 -> {
+            procIdStart = start;
+            procIdEnd = end;
+          }
+          default -> {
+            msgIdStart = start;
+            msgIdEnd = end;
+          }
         }
       }
       pos = end;
@@ -279,27 +326,28 @@ final class SyslogParser {
   private void truncated(int missing) {
     String after = missing == 0 ? "VERSION" : HEADER[missing - 1];
     List<String> absent = List.of(HEADER).subList(missing, HEADER.length);
-    errors.add("header truncated after " + after + " at offset " + n + ": " + String.join(", ", absent) + " missing");
+    error("header truncated after " + after + " at offset " + n + ": " + String.join(", ", absent) + " missing");
     messageStart = n;
   }
 
-  private String timestamp5424(int start, int end) {
+  /** Reads the TIMESTAMP in {@code [start, end)}: its text's range and, when it is valid, the instant. */
+  private void timestamp5424(int start, int end) {
     if (start == end) {
-      errors.add("TIMESTAMP is empty (two spaces in a row) at offset " + start);
-      return null;
+      error("TIMESTAMP is empty (two spaces in a row) at offset " + start);
+      return;
     }
     if (end - start == 1 && b[start] == '-') {
-      return null;
+      return;
     }
-    timestampText = utf8(start, end);
-    Matcher m = RFC3339.matcher(timestampText);
+    timestampStart = start;
+    timestampEnd = end;
+    Matcher m = RFC3339.matcher(utf8(start, end));
     if (!m.matches()) {
-      errors.add(
+      error(
           "TIMESTAMP \"" + escaped(start, end) + "\" is not an RFC 5424 date-time (YYYY-MM-DDThh:mm:ss[.fraction] and Z or ±hh:mm) at offset " + start);
-      return null;
+      return;
     }
     timestamp = rfc3339Instant(m, start);
-    return null;
   }
 
   /** The instant of an RFC 3339 match, or null with a parse error when the values are impossible. */
@@ -313,36 +361,39 @@ final class SyslogParser {
               Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), nanos);
       ZoneOffset zone = m.group(8).equals("Z") ? ZoneOffset.UTC : ZoneOffset.of(m.group(8));
       if (fraction != null && fraction.length() > 6) {
-        errors.add("TIMESTAMP \"" + m.group() + "\" has " + fraction.length() + " fractional digits, RFC 5424 allows 6, at offset " + offset);
+        error("TIMESTAMP \"" + m.group() + "\" has " + fraction.length() + " fractional digits, RFC 5424 allows 6, at offset " + offset);
       }
       return local.toInstant(zone);
     } catch (DateTimeException e) {
-      errors.add("TIMESTAMP \"" + m.group() + "\" is not a valid date and time (" + e.getMessage() + ") at offset " + offset);
+      error("TIMESTAMP \"" + m.group() + "\" is not a valid date and time (" + e.getMessage() + ") at offset " + offset);
       return null;
     }
   }
 
-  /** HOSTNAME, APP-NAME, PROCID or MSGID: null for NILVALUE; a broken value is kept with an error. */
-  private String headerField(int field, int start, int end) {
+  /**
+   * Checks HOSTNAME, APP-NAME, PROCID or MSGID in {@code [start, end)}: false for NILVALUE or an
+   * empty field; a broken value is kept (true) with an error.
+   */
+  private boolean headerField(int field, int start, int end) {
     String name = HEADER[field];
     if (start == end) {
-      errors.add(name + " is empty (two spaces in a row) at offset " + start);
-      return null;
+      error(name + " is empty (two spaces in a row) at offset " + start);
+      return false;
     }
     if (end - start == 1 && b[start] == '-') {
-      return null;
+      return false;
     }
     checkPrintable(name, start, end);
     if (end - start > LIMIT[field]) {
-      errors.add(name + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + LIMIT[field]);
+      error(name + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + LIMIT[field]);
     }
-    return utf8(start, end);
+    return true;
   }
 
   private void checkPrintable(String name, int start, int end) {
     for (int i = start; i < end; i++) {
       if (!isPrintUsAscii(b[i])) {
-        errors.add(name + " has byte " + hex(b[i]) + ", which is not printable US-ASCII, at offset " + i);
+        error(name + " has byte " + hex(b[i]) + ", which is not printable US-ASCII, at offset " + i);
         return;
       }
     }
@@ -360,16 +411,19 @@ final class SyslogParser {
           messageStart = start;
           return;
         }
+        if (structuredData == null) {
+          structuredData = new ArrayList<>();
+        }
         for (SdElement earlier : structuredData) {
           if (earlier.id().equals(element.id())) {
-            errors.add("SD-ID \"" + element.id() + "\" at offset " + start + " appears twice, which RFC 5424 §6.3.2 forbids");
+            error("SD-ID \"" + element.id() + "\" at offset " + start + " appears twice, which RFC 5424 §6.3.2 forbids");
             break;
           }
         }
         structuredData.add(element);
       }
     } else {
-      errors.add("STRUCTURED-DATA is neither '-' nor an SD-ELEMENT starting with '[' at offset " + pos + "; the rest is kept as MSG");
+      error("STRUCTURED-DATA is neither '-' nor an SD-ELEMENT starting with '[' at offset " + pos + "; the rest is kept as MSG");
       messageStart = pos;
       return;
     }
@@ -378,7 +432,7 @@ final class SyslogParser {
     } else if (b[pos] == ' ') {
       messageStart = pos + 1;
     } else {
-      errors.add("STRUCTURED-DATA is followed by " + describe(b[pos]) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
+      error("STRUCTURED-DATA is followed by " + describe(b[pos]) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
       messageStart = pos;
     }
   }
@@ -415,7 +469,7 @@ final class SyslogParser {
         return unterminated(start);
       }
       if (b[pos] != '=') {
-        errors.add("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(b[pos]) + " where '=' belongs, at offset " + pos);
+        error("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(b[pos]) + " where '=' belongs, at offset " + pos);
         return null;
       }
       String name = sdName("PARAM-NAME", nameStart, pos);
@@ -427,7 +481,7 @@ final class SyslogParser {
         return unterminated(start);
       }
       if (b[pos] != '"') {
-        errors.add("PARAM-VALUE of \"" + name + "\" does not start with '\"' at offset " + pos);
+        error("PARAM-VALUE of \"" + name + "\" does not start with '\"' at offset " + pos);
         return null;
       }
       String value = paramValue(name);
@@ -436,7 +490,7 @@ final class SyslogParser {
       }
       params.add(new SdParam(name, value));
       if (pos < n && b[pos] != ' ' && b[pos] != ']') {
-        errors.add("PARAM-VALUE of \"" + name + "\" is followed by " + describe(b[pos]) + ", not a space or ']', at offset " + pos);
+        error("PARAM-VALUE of \"" + name + "\" is followed by " + describe(b[pos]) + ", not a space or ']', at offset " + pos);
         return null;
       }
     }
@@ -457,7 +511,7 @@ final class SyslogParser {
       } else if (c == '"') {
         pos++;
         if (bareBracket >= 0) {
-          errors.add("PARAM-VALUE of \"" + name + "\" has ']' without a backslash at offset " + bareBracket + "; kept as ']'");
+          error("PARAM-VALUE of \"" + name + "\" has ']' without a backslash at offset " + bareBracket + "; kept as ']'");
         }
         return new String(value.toByteArray(), StandardCharsets.UTF_8);
       } else {
@@ -473,18 +527,18 @@ final class SyslogParser {
   /** An SD-NAME: 1 to 32 printable US-ASCII characters but '=', SP, ']' and '"'; null if empty. */
   private String sdName(String what, int start, int end) {
     if (start == end) {
-      errors.add(what + " is empty at offset " + start);
+      error(what + " is empty at offset " + start);
       return null;
     }
     checkPrintable(what, start, end);
     if (end - start > SD_NAME_LIMIT) {
-      errors.add(what + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + SD_NAME_LIMIT);
+      error(what + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + SD_NAME_LIMIT);
     }
     return utf8(start, end);
   }
 
   private SdElement unterminated(int start) {
-    errors.add("SD-ELEMENT at offset " + start + " is not closed by ']' before the record ends at offset " + n + "; the rest is kept as MSG");
+    error("SD-ELEMENT at offset " + start + " is not closed by ']' before the record ends at offset " + n + "; the rest is kept as MSG");
     return null;
   }
 
@@ -497,7 +551,8 @@ final class SyslogParser {
       return;
     }
     if (stamped && isHostname(pos, end)) {
-      hostname = ascii(pos, end);
+      hostnameStart = pos;
+      hostnameEnd = end;
       if (end >= n) {
         messageStart = n;
         return;
@@ -515,7 +570,6 @@ final class SyslogParser {
   private boolean readBsdTimestamp() {
     int bsdEnd = bsdTimestampEnd(pos);
     if (bsdEnd > 0 && endsToken(bsdEnd)) {
-      timestampText = ascii(pos, bsdEnd);
       timestamp = bsdInstant(pos);
     } else {
       // Only a digit can begin an RFC 3339 timestamp; the regex runs for those alone.
@@ -526,10 +580,12 @@ final class SyslogParser {
       if (!(iso.lookingAt() && endsToken(pos + iso.end()))) {
         return false;
       }
-      timestampText = iso.group();
       timestamp = rfc3339Instant(iso, pos);
       bsdEnd = pos + iso.end();
     }
+    // Both forms are US-ASCII, so the bytes decode to the text the patterns matched.
+    timestampStart = pos;
+    timestampEnd = bsdEnd;
     pos = bsdEnd;
     if (pos < n) {
       pos++;
@@ -618,7 +674,7 @@ final class SyslogParser {
         problem = problem == null ? e.getMessage() : problem;
       }
     }
-    errors.add("TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1)
+    error("TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1)
         + " (" + problem + ") at offset " + offset);
     return null;
   }
@@ -638,7 +694,7 @@ final class SyslogParser {
     if (nameEnd == start) {
       return false;
     }
-    String pid = null;
+    int pidStart = -1;
     if (nameEnd < end - 1) {
       // Only "[pid]" may stand between the name and the colon.
       if (b[nameEnd] != '[' || b[end - 2] != ']' || end - 2 <= nameEnd) {
@@ -649,10 +705,12 @@ final class SyslogParser {
           return false;
         }
       }
-      pid = end - 2 > nameEnd + 1 ? utf8(nameEnd + 1, end - 2) : null;
+      pidStart = end - 2 > nameEnd + 1 ? nameEnd + 1 : -1;
     }
-    appName = utf8(start, nameEnd);
-    procId = pid;
+    appNameStart = start;
+    appNameEnd = nameEnd;
+    procIdStart = pidStart;
+    procIdEnd = end - 2;
     messageStart = end < n ? end + 1 : n;
     return true;
   }
@@ -724,7 +782,6 @@ final class SyslogParser {
     return c >= 32 && c < 127 ? "'" + (char) c + "'" : "byte " + hex(c);
   }
 
-  /** The MSG as text: see {@link SyslogMessage#message()} for what is stripped and why. */
   /**
    * Whether {@code bytes} are well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no
    * surrogates, nothing above U+10FFFF), as the JDK's strict decoder decides, without its
@@ -778,42 +835,33 @@ final class SyslogParser {
     return true;
   }
 
-  private static final class Body {
-    private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+  private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
 
-    final String text;
-    final boolean utf8;
-    final boolean cut;
+  /** Finds the MSG's text in the parser's bytes and checks them for UTF-8. */
+  private void messageText() {
+    textStart = textStart(b, messageStart, n);
+    textEnd = textEnd(b, textStart, n);
+    messageIsUtf8 = isUtf8(b, messageStart, n);
+  }
 
-    private Body(String text, boolean utf8, boolean cut) {
-      this.text = text;
-      this.utf8 = utf8;
-      this.cut = cut;
+  /** Where the text of the MSG in {@code bytes[start..end)} begins: after a UTF-8 BOM, if there is one. */
+  private static int textStart(byte[] bytes, int start, int end) {
+    boolean bom = end - start >= 3 && bytes[start] == BOM[0] && bytes[start + 1] == BOM[1] && bytes[start + 2] == BOM[2];
+    return bom ? start + 3 : start;
+  }
+
+  /** Where the text of the MSG ending at {@code end} ends: before one NUL and then one LF or CR LF. */
+  private static int textEnd(byte[] bytes, int from, int end) {
+    int to = end;
+    if (to > from && bytes[to - 1] == 0) {
+      to--;
     }
-
-    static Body of(Bytes message) {
-      byte[] bytes = message.first(WINDOW).toByteArray();
-      return of(bytes, 0, bytes.length, message.size() > WINDOW);
-    }
-
-    /** The MSG in {@code bytes[start..end)}; {@code cut} when the record went on past the window. */
-    static Body of(byte[] bytes, int start, int end, boolean cut) {
-      int from = start;
-      int to = end;
-      if (to - from >= 3 && bytes[from] == BOM[0] && bytes[from + 1] == BOM[1] && bytes[from + 2] == BOM[2]) {
-        from += 3;
-      }
-      if (to > from && bytes[to - 1] == 0) {
+    if (to > from && bytes[to - 1] == '\n') {
+      to--;
+      if (to > from && bytes[to - 1] == '\r') {
         to--;
       }
-      if (to > from && bytes[to - 1] == '\n') {
-        to--;
-        if (to > from && bytes[to - 1] == '\r') {
-          to--;
-        }
-      }
-      boolean utf8 = isUtf8(bytes, start, end);
-      return new Body(new String(bytes, from, to - from, StandardCharsets.UTF_8), utf8, cut);
     }
+    return to;
   }
 }
