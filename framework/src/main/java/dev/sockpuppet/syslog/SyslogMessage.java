@@ -116,19 +116,13 @@ public final class SyslogMessage {
   private final Bytes whole;
   /** Its MSG's text, decoded at once, when the record is longer than the window; else null. */
   private final String longMessage;
-  // Ranges of record[base..] holding each field's text, [start, end); start -1 when absent.
-  private final int timestampStart;
-  private final int timestampEnd;
-  private final int hostnameStart;
-  private final int hostnameEnd;
-  private final int appNameStart;
-  private final int appNameEnd;
-  private final int procIdStart;
-  private final int procIdEnd;
-  private final int msgIdStart;
-  private final int msgIdEnd;
-  private final int textStart;
-  private final int textEnd;
+  // Where each field's text is in record[base..]: SyslogParser.range(start, end), or ABSENT.
+  private final long timestampText;
+  private final long hostname;
+  private final long appName;
+  private final long procId;
+  private final long msgId;
+  private final long messageText;
   /** The TIMESTAMP's instant as numbers; {@code timestampNanos} is -1 when there is none. */
   private final long timestampSeconds;
   private final int timestampNanos;
@@ -154,12 +148,12 @@ public final class SyslogMessage {
     final String message;
 
     Text(SyslogMessage m) {
-      timestampText = m.decode(m.timestampStart, m.timestampEnd);
-      hostname = m.decode(m.hostnameStart, m.hostnameEnd);
-      appName = m.decode(m.appNameStart, m.appNameEnd);
-      procId = m.decode(m.procIdStart, m.procIdEnd);
-      msgId = m.decode(m.msgIdStart, m.msgIdEnd);
-      message = m.longMessage != null ? m.longMessage : m.decode(m.textStart, m.textEnd);
+      timestampText = m.decode(m.timestampText);
+      hostname = m.decode(m.hostname);
+      appName = m.decode(m.appName);
+      procId = m.decode(m.procId);
+      msgId = m.decode(m.msgId);
+      message = m.longMessage != null ? m.longMessage : m.decode(m.messageText);
     }
   }
 
@@ -192,18 +186,12 @@ public final class SyslogMessage {
     this.size = longMessageOrNull != null ? record.length : parsed.bytes().length;
     this.whole = longMessageOrNull == null ? null : raw;
     this.longMessage = longMessageOrNull;
-    this.timestampStart = parsed.timestampStart;
-    this.timestampEnd = parsed.timestampEnd;
-    this.hostnameStart = parsed.hostnameStart;
-    this.hostnameEnd = parsed.hostnameEnd;
-    this.appNameStart = parsed.appNameStart;
-    this.appNameEnd = parsed.appNameEnd;
-    this.procIdStart = parsed.procIdStart;
-    this.procIdEnd = parsed.procIdEnd;
-    this.msgIdStart = parsed.msgIdStart;
-    this.msgIdEnd = parsed.msgIdEnd;
-    this.textStart = parsed.textStart;
-    this.textEnd = parsed.textEnd;
+    this.timestampText = parsed.timestampText;
+    this.hostname = parsed.hostname;
+    this.appName = parsed.appName;
+    this.procId = parsed.procId;
+    this.msgId = parsed.msgId;
+    this.messageText = parsed.text;
     Instant timestamp = parsed.timestamp;
     this.timestampSeconds = timestamp == null ? 0 : timestamp.getEpochSecond();
     this.timestampNanos = timestamp == null ? -1 : timestamp.getNano();
@@ -212,9 +200,10 @@ public final class SyslogMessage {
     this.messageIsUtf8 = parsed.messageIsUtf8;
   }
 
-  /** The UTF-8 text of {@code [start, end)} of the record, or null for a start of -1. */
-  private String decode(int start, int end) {
-    return start < 0 ? null : new String(record, base + start, end - start, StandardCharsets.UTF_8);
+  /** The UTF-8 text of a range of the record, or null for {@link SyslogParser#ABSENT}. */
+  private String decode(long range) {
+    int start = SyslogParser.start(range);
+    return start < 0 ? null : new String(record, base + start, SyslogParser.end(range) - start, StandardCharsets.UTF_8);
   }
 
   private Text text() {
@@ -400,20 +389,14 @@ public final class SyslogMessage {
         && Objects.equals(parseError, other.parseError)
         && timestampSeconds == other.timestampSeconds
         && timestampNanos == other.timestampNanos
-        && timestampStart == other.timestampStart
-        && timestampEnd == other.timestampEnd
-        && hostnameStart == other.hostnameStart
-        && hostnameEnd == other.hostnameEnd
-        && appNameStart == other.appNameStart
-        && appNameEnd == other.appNameEnd
-        && procIdStart == other.procIdStart
-        && procIdEnd == other.procIdEnd
-        && msgIdStart == other.msgIdStart
-        && msgIdEnd == other.msgIdEnd
+        && timestampText == other.timestampText
+        && hostname == other.hostname
+        && appName == other.appName
+        && procId == other.procId
+        && msgId == other.msgId
         && structuredData.equals(other.structuredData)
         && messageStart == other.messageStart // with equal raw bytes, equal MSG bytes
-        && textStart == other.textStart
-        && textEnd == other.textEnd
+        && messageText == other.messageText
         && Objects.equals(longMessage, other.longMessage);
   }
 
@@ -436,21 +419,18 @@ public final class SyslogMessage {
   @Override
   public String toString() {
     Text fields = text();
-    String appName = fields.appName;
-    String procId = fields.procId;
-    String msgId = fields.msgId;
     String message = fields.message;
     StringBuilder out = new StringBuilder("#").append(index).append(' ');
     out.append(facility().keyword()).append('.').append(severity().keyword()).append(' ');
-    if (appName != null) {
-      out.append(appName);
-      if (procId != null) {
-        out.append('[').append(procId).append(']');
+    if (fields.appName != null) {
+      out.append(fields.appName);
+      if (fields.procId != null) {
+        out.append('[').append(fields.procId).append(']');
       }
       out.append(' ');
     }
-    if (msgId != null) {
-      out.append(msgId).append(' ');
+    if (fields.msgId != null) {
+      out.append(fields.msgId).append(' ');
     }
     int shown = message.length() <= SHOWN ? message.length() : SHOWN - (Character.isHighSurrogate(message.charAt(SHOWN - 1)) ? 1 : 0);
     out.append('"').append(escape(message.substring(0, shown)));

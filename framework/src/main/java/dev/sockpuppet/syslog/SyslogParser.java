@@ -13,10 +13,10 @@ import java.time.Month;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +49,8 @@ final class SyslogParser {
   /** RFC 5424 §6 length limits of HEADER's fields, 0 where the grammar sets none. */
   private static final int[] LIMIT = {0, 255, 48, 128, 32};
   private static final int SD_NAME_LIMIT = 32;
+  /** The range of a field that is not there. */
+  static final long ABSENT = -1L;
 
   private static final Pattern RFC3339 =
       Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
@@ -59,39 +61,33 @@ final class SyslogParser {
   private final byte[] b;
   private final int n;
   /** The receive time, asked only when an RFC 3164 timestamp needs a year and a zone. */
-  private final Supplier<ZonedDateTime> receivedAt;
+  private final ReceiveClock clock;
   /** Every problem found, in order; made at the first, since most records have none. */
   private List<String> errors;
   private int pos;
 
   // What the message is built from; SyslogMessage reads these. A text field is a range of the
-  // record's bytes, [start, end), with start -1 when the field is absent or NILVALUE: the message
-  // decodes it when asked.
+  // record's bytes (see range(…)), ABSENT when the field is absent or NILVALUE: the message decodes
+  // it when asked.
   SyslogFormat format = SyslogFormat.UNPARSED;
   int priority = DEFAULT_PRIORITY;
-  int timestampStart = -1;
-  int timestampEnd;
+  long timestampText = ABSENT;
   Instant timestamp;
-  int hostnameStart = -1;
-  int hostnameEnd;
-  int appNameStart = -1;
-  int appNameEnd;
-  int procIdStart = -1;
-  int procIdEnd;
-  int msgIdStart = -1;
-  int msgIdEnd;
+  long hostname = ABSENT;
+  long appName = ABSENT;
+  long procId = ABSENT;
+  long msgId = ABSENT;
   /** Made at the first SD-ELEMENT; most records have none. */
   List<SdElement> structuredData;
   int messageStart;
-  // The MSG as text is [textStart, textEnd): see SyslogMessage#message() for what is left out.
-  int textStart;
-  int textEnd;
+  /** The MSG as text: see SyslogMessage#message() for what is left out. */
+  long text;
   boolean messageIsUtf8;
 
-  private SyslogParser(Bytes raw, Supplier<ZonedDateTime> receivedAt) {
+  private SyslogParser(Bytes raw, ReceiveClock clock) {
     this.b = raw.first(WINDOW).toByteArray();
     this.n = b.length;
-    this.receivedAt = receivedAt;
+    this.clock = clock;
   }
 
   /** {@link #parse(int, Bytes, SocketAddress, Duration, ZonedDateTime, String)} without a framing problem. */
@@ -118,7 +114,7 @@ final class SyslogParser {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(receivedAt, "receivedAt");
-    return parse(index, raw, senderOrNull, at, () -> receivedAt, framingProblemOrNull);
+    return parse(index, raw, senderOrNull, at, ReceiveClock.fixedAt(receivedAt), framingProblemOrNull);
   }
 
   /**
@@ -127,7 +123,7 @@ final class SyslogParser {
    * is a cost per message that a flood feels.
    */
   static SyslogMessage parse(
-      int index, Bytes raw, SocketAddress senderOrNull, Duration at, Supplier<ZonedDateTime> receivedAt,
+      int index, Bytes raw, SocketAddress senderOrNull, Duration at, ReceiveClock receivedAt,
       String framingProblemOrNull) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(at, "at");
@@ -173,9 +169,19 @@ final class SyslogParser {
     return b;
   }
 
-  /** Decodes {@code [start, end)} of the parser's bytes as UTF-8, or null for a start of -1. */
-  String text(int start, int end) {
-    return start < 0 ? null : utf8(start, end);
+  /** The bytes {@code [start, end)} as one number, for a message to keep without an object. */
+  static long range(int start, int end) {
+    return (long) start << 32 | end;
+  }
+
+  /** Where a {@link #range} starts; -1 for {@link #ABSENT}. */
+  static int start(long range) {
+    return (int) (range >> 32);
+  }
+
+  /** Where a {@link #range} ends. */
+  static int end(long range) {
+    return (int) range;
   }
 
   private void error(String problem) {
@@ -201,7 +207,7 @@ final class SyslogParser {
   private void failed(RuntimeException e) {
     format = SyslogFormat.UNPARSED;
     priority = DEFAULT_PRIORITY;
-    timestampStart = hostnameStart = appNameStart = procIdStart = msgIdStart = -1;
+    timestampText = hostname = appName = procId = msgId = ABSENT;
     timestamp = null;
     structuredData = null;
     messageStart = 0;
@@ -290,22 +296,10 @@ final class SyslogParser {
         timestamp5424(start, end);
       } else if (headerField(field, start, end)) {
         switch (field) {
-          case 1 -> {
-            hostnameStart = start;
-            hostnameEnd = end;
-          }
-          case 2 -> {
-            appNameStart = start;
-            appNameEnd = end;
-          }
-          case 3 -> {
-            procIdStart = start;
-            procIdEnd = end;
-          }
-          default -> {
-            msgIdStart = start;
-            msgIdEnd = end;
-          }
+          case 1 -> hostname = range(start, end);
+          case 2 -> appName = range(start, end);
+          case 3 -> procId = range(start, end);
+          default -> msgId = range(start, end);
         }
       }
       pos = end;
@@ -339,8 +333,7 @@ final class SyslogParser {
     if (end - start == 1 && b[start] == '-') {
       return;
     }
-    timestampStart = start;
-    timestampEnd = end;
+    timestampText = range(start, end);
     Matcher m = RFC3339.matcher(utf8(start, end));
     if (!m.matches()) {
       error(
@@ -551,8 +544,7 @@ final class SyslogParser {
       return;
     }
     if (stamped && isHostname(pos, end)) {
-      hostnameStart = pos;
-      hostnameEnd = end;
+      hostname = range(pos, end);
       if (end >= n) {
         messageStart = n;
         return;
@@ -584,8 +576,7 @@ final class SyslogParser {
       bsdEnd = pos + iso.end();
     }
     // Both forms are US-ASCII, so the bytes decode to the text the patterns matched.
-    timestampStart = pos;
-    timestampEnd = bsdEnd;
+    timestampText = range(pos, bsdEnd);
     pos = bsdEnd;
     if (pos < n) {
       pos++;
@@ -660,7 +651,23 @@ final class SyslogParser {
     int hour = number(end - 8, end - 6);
     int minute = number(end - 5, end - 3);
     int second = number(end - 2, end);
-    ZonedDateTime received = receivedAt.get();
+    ZonedDateTime received = clock.get();
+    // A flood's timestamps change once a second, as the receive time does: most are the last one again.
+    ReceiveClock.BsdReading known = clock.lastBsd(received, b, offset, end);
+    if (known == null) {
+      known = readBsd(received, month, day, hour, minute, second, offset, end);
+      clock.rememberBsd(known);
+    }
+    if (known.problem() != null) {
+      error(known.problem() + " at offset " + offset);
+    }
+    return known.instant();
+  }
+
+  /** What the BSD timestamp in {@code [offset, end)} comes to against {@code received}; see {@link #bsdInstant}. */
+  private ReceiveClock.BsdReading readBsd(
+      ZonedDateTime received, Month month, int day, int hour, int minute, int second, int offset, int end) {
+    byte[] text = Arrays.copyOfRange(b, offset, end);
     int year = received.getYear();
     String problem = null;
     for (int y = year; y >= year - 1; y--) {
@@ -669,14 +676,13 @@ final class SyslogParser {
         if (y == year && t.isAfter(received.plusDays(1))) {
           continue;
         }
-        return t.toInstant();
+        return new ReceiveClock.BsdReading(received, text, t.toInstant(), null);
       } catch (DateTimeException e) {
         problem = problem == null ? e.getMessage() : problem;
       }
     }
-    error("TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1)
-        + " (" + problem + ") at offset " + offset);
-    return null;
+    return new ReceiveClock.BsdReading(received, text, null,
+        "TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1) + " (" + problem + ")");
   }
 
   /**
@@ -694,7 +700,7 @@ final class SyslogParser {
     if (nameEnd == start) {
       return false;
     }
-    int pidStart = -1;
+    long pid = ABSENT;
     if (nameEnd < end - 1) {
       // Only "[pid]" may stand between the name and the colon.
       if (b[nameEnd] != '[' || b[end - 2] != ']' || end - 2 <= nameEnd) {
@@ -705,12 +711,10 @@ final class SyslogParser {
           return false;
         }
       }
-      pidStart = end - 2 > nameEnd + 1 ? nameEnd + 1 : -1;
+      pid = end - 2 > nameEnd + 1 ? range(nameEnd + 1, end - 2) : ABSENT;
     }
-    appNameStart = start;
-    appNameEnd = nameEnd;
-    procIdStart = pidStart;
-    procIdEnd = end - 2;
+    appName = range(start, nameEnd);
+    procId = pid;
     messageStart = end < n ? end + 1 : n;
     return true;
   }
@@ -839,8 +843,8 @@ final class SyslogParser {
 
   /** Finds the MSG's text in the parser's bytes and checks them for UTF-8. */
   private void messageText() {
-    textStart = textStart(b, messageStart, n);
-    textEnd = textEnd(b, textStart, n);
+    int from = textStart(b, messageStart, n);
+    text = range(from, textEnd(b, from, n));
     messageIsUtf8 = isUtf8(b, messageStart, n);
   }
 

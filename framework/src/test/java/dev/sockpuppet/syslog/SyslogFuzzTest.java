@@ -276,6 +276,28 @@ class SyslogFuzzTest {
   }
 
   @Test
+  void aRememberedBsdTimestampReadsAsAFreshlyReadOne() {
+    // The clock remembers the last BSD timestamp and what it came to; repeats, invalid dates (whose
+    // parse error names an offset that depends on the PRI's length) and changing receive times must
+    // read as they do against a clock that remembers nothing.
+    Random random = new Random(3);
+    String[] stamps = {"Nov 21 18:45:01", "Feb 30 10:00:00", "Feb 29 10:00:00", "Dec 31 23:59:59", "Jan  1 00:00:00", "Nov 22 19:00:01"};
+    java.time.ZonedDateTime[] times = {
+      SyslogParserTest.RECEIVED, SyslogParserTest.RECEIVED.plusSeconds(1),
+      java.time.ZonedDateTime.of(2028, 1, 1, 0, 0, 30, 0, java.time.ZoneId.of("Europe/Berlin"))};
+    ReceiveClock remembering = ReceiveClock.fixedAt(times[0]);
+    for (int round = 0; round < 5_000; round++) {
+      if (random.nextInt(50) == 0) {
+        remembering = ReceiveClock.fixedAt(times[random.nextInt(times.length)]);
+      }
+      Bytes raw = Bytes.of("<" + random.nextInt(192) + ">" + stamps[random.nextInt(stamps.length)] + " app: x");
+      java.time.ZonedDateTime received = remembering.get();
+      assertEquals(SyslogParser.parse(round, raw, null, Duration.ZERO, received),
+          SyslogParser.parse(round, raw, null, Duration.ZERO, remembering, null), raw + " received at " + received);
+    }
+  }
+
+  @Test
   void theReceiveClockIsNowInTheDefaultZoneCutToTheSecond() {
     java.time.ZonedDateTime before = java.time.ZonedDateTime.now().withNano(0);
     java.time.ZonedDateTime read = new ReceiveClock().get();
