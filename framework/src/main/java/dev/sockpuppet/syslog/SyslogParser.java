@@ -236,7 +236,6 @@ final class SyslogParser {
       error("PRI \"" + escaped(0, Math.min(n, 5)) + "\" is not closed by '>' after at most 3 digits at offset 0" + AS_USER_NOTICE);
       return false;
     }
-    String pri = "PRI \"" + escaped(0, close + 1) + "\"";
     String problem;
     if (close == 1) {
       problem = " has no digits";
@@ -247,7 +246,7 @@ final class SyslogParser {
     } else if (close > 2 && b[1] == '0') {
       problem = " has a leading zero, which RFC 5424 §6.2.1 forbids,";
     } else {
-      int value = Integer.parseInt(ascii(1, close));
+      int value = number(1, close);
       if (value <= 191) {
         priority = value;
         pos = close + 1;
@@ -255,7 +254,8 @@ final class SyslogParser {
       }
       problem = " is out of range 0..191";
     }
-    error(pri + problem + " at offset 0" + AS_USER_NOTICE);
+    // The PRI's text is made here alone: a valid PRI, every message of a flood, costs no string.
+    error("PRI \"" + escaped(0, close + 1) + "\"" + problem + " at offset 0" + AS_USER_NOTICE);
     return false;
   }
 
