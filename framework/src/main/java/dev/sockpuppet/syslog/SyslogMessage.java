@@ -169,21 +169,19 @@ public final class SyslogMessage {
     this.format = parsed.format;
     this.priority = parsed.priority;
     this.parseError = parsed.parseError();
-    Segment[] segments = Access.bytes().segments(raw);
     if (longMessageOrNull != null) {
       // Too long: the header's bytes alone, for the fields before the MSG; raw() is the value given.
-      this.record = Arrays.copyOf(parsed.bytes(), parsed.messageStart);
+      this.record = Arrays.copyOfRange(parsed.bytes(), parsed.offset(), parsed.offset() + parsed.messageStart);
       this.base = 0;
-    } else if (segments.length == 1 && segments[0] instanceof Segment.InMemory memory) {
-      // The recording's memory (or the caller's value): shared, nothing copied, nothing more kept.
-      this.record = memory.array();
-      this.base = memory.offset();
+      this.size = record.length;
     } else {
-      // Spilled or in pieces: the parser's copy, which outlives a deleted spill file.
+      // What the parser read: the recording's memory (or the caller's value) when the record is in
+      // memory, shared and not copied; its own copy when the record spilled or came in pieces, which
+      // outlives a deleted spill file.
       this.record = parsed.bytes();
-      this.base = 0;
+      this.base = parsed.offset();
+      this.size = parsed.size();
     }
-    this.size = longMessageOrNull != null ? record.length : parsed.bytes().length;
     this.whole = longMessageOrNull == null ? null : raw;
     this.longMessage = longMessageOrNull;
     this.timestampText = parsed.timestampText;

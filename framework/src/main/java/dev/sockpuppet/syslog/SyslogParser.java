@@ -1,7 +1,9 @@
 package dev.sockpuppet.syslog;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.recording.Segment;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,13 @@ final class SyslogParser {
   /** Longest timestamp text either pattern can match, so a lookahead string of this size suffices. */
   private static final int LONGEST_TIMESTAMP = 40;
 
-  private final byte[] b;
+  /**
+   * The record is {@code bytes[offset..offset + n)}: the array of the record's one in-memory
+   * segment (the recording's slab, read in place), or a copy when it is spilled or in pieces.
+   * Positions below are relative to {@code offset}, as the offsets in parse errors are.
+   */
+  private final byte[] bytes;
+  private final int offset;
   private final int n;
   /** The receive time, asked only when an RFC 3164 timestamp needs a year and a zone. */
   private final ReceiveClock clock;
@@ -85,8 +93,16 @@ final class SyslogParser {
   boolean messageIsUtf8;
 
   private SyslogParser(Bytes raw, ReceiveClock clock) {
-    this.b = raw.first(WINDOW).toByteArray();
-    this.n = b.length;
+    Bytes window = raw.first(WINDOW);
+    Segment[] segments = Access.bytes().segments(window);
+    if (segments.length == 1 && segments[0] instanceof Segment.InMemory memory) {
+      this.bytes = memory.array();
+      this.offset = memory.offset();
+    } else {
+      this.bytes = window.toByteArray();
+      this.offset = 0;
+    }
+    this.n = (int) window.size();
     this.clock = clock;
   }
 
@@ -164,9 +180,28 @@ final class SyslogParser {
     return errors == null ? null : String.join("; ", errors);
   }
 
-  /** The bytes the parser read: the record, or its first {@link #WINDOW} bytes. */
+  /**
+   * The array holding the bytes the parser read (the record, or its first {@link #WINDOW} bytes) from
+   * {@link #offset()} on, {@link #size()} of them; never to be written to.
+   */
   byte[] bytes() {
-    return b;
+    return bytes;
+  }
+
+  /** Where the bytes the parser read start in {@link #bytes()}. */
+  int offset() {
+    return offset;
+  }
+
+  /** How many bytes the parser read. */
+  int size() {
+    return n;
+  }
+
+  /** The byte at position {@code i} of the record. */
+  private byte at(int i) {
+    Objects.checkIndex(i, n);
+    return bytes[offset + i];
   }
 
   /** The bytes {@code [start, end)} as one number, for a message to keep without an object. */
@@ -221,13 +256,13 @@ final class SyslogParser {
       error("empty record: no PRI at offset 0" + AS_USER_NOTICE);
       return false;
     }
-    if (b[0] != '<') {
-      error("no PRI: the record starts with " + describe(b[0]) + ", not '<', at offset 0" + AS_USER_NOTICE);
+    if (at(0) != '<') {
+      error("no PRI: the record starts with " + describe(at(0)) + ", not '<', at offset 0" + AS_USER_NOTICE);
       return false;
     }
     int close = -1;
     for (int i = 1; i < n && i <= 5; i++) {
-      if (b[i] == '>') {
+      if (at(i) == '>') {
         close = i;
         break;
       }
@@ -243,7 +278,7 @@ final class SyslogParser {
       problem = " is not a number";
     } else if (close > 4) {
       problem = " has more than 3 digits";
-    } else if (close > 2 && b[1] == '0') {
+    } else if (close > 2 && at(1) == '0') {
       problem = " has a leading zero, which RFC 5424 §6.2.1 forbids,";
     } else {
       int value = number(1, close);
@@ -263,19 +298,19 @@ final class SyslogParser {
   private boolean readVersion() {
     int start = pos;
     int end = start;
-    while (end < n && end - start < 3 && isDigit(b[end])) {
+    while (end < n && end - start < 3 && isDigit(at(end))) {
       end++;
     }
-    if (end == start || b[start] == '0' || end >= n || b[end] != ' ') {
+    if (end == start || at(start) == '0' || end >= n || at(end) != ' ') {
       return false;
     }
     int t = end + 1;
-    boolean nilTimestamp = t < n && b[t] == '-' && (t + 1 == n || b[t + 1] == ' ');
-    boolean dateTimestamp = t + 4 < n && allDigits(t, t + 4) && b[t + 4] == '-';
+    boolean nilTimestamp = t < n && at(t) == '-' && (t + 1 == n || at(t + 1) == ' ');
+    boolean dateTimestamp = t + 4 < n && allDigits(t, t + 4) && at(t + 4) == '-';
     if (!nilTimestamp && !dateTimestamp) {
       return false;
     }
-    if (end - start != 1 || b[start] != '1') {
+    if (end - start != 1 || at(start) != '1') {
       error("VERSION \"" + ascii(start, end) + "\" at offset " + start + " is not 1, the only version RFC 5424 defines; read as version 1");
     }
     pos = t;
@@ -330,7 +365,7 @@ final class SyslogParser {
       error("TIMESTAMP is empty (two spaces in a row) at offset " + start);
       return;
     }
-    if (end - start == 1 && b[start] == '-') {
+    if (end - start == 1 && at(start) == '-') {
       return;
     }
     timestampText = range(start, end);
@@ -373,7 +408,7 @@ final class SyslogParser {
       error(name + " is empty (two spaces in a row) at offset " + start);
       return false;
     }
-    if (end - start == 1 && b[start] == '-') {
+    if (end - start == 1 && at(start) == '-') {
       return false;
     }
     checkPrintable(name, start, end);
@@ -385,18 +420,18 @@ final class SyslogParser {
 
   private void checkPrintable(String name, int start, int end) {
     for (int i = start; i < end; i++) {
-      if (!isPrintUsAscii(b[i])) {
-        error(name + " has byte " + hex(b[i]) + ", which is not printable US-ASCII, at offset " + i);
+      if (!isPrintUsAscii(at(i))) {
+        error(name + " has byte " + hex(at(i)) + ", which is not printable US-ASCII, at offset " + i);
         return;
       }
     }
   }
 
   private void readStructuredData() {
-    if (b[pos] == '-') {
+    if (at(pos) == '-') {
       pos++;
-    } else if (b[pos] == '[') {
-      while (pos < n && b[pos] == '[') {
+    } else if (at(pos) == '[') {
+      while (pos < n && at(pos) == '[') {
         int start = pos;
         SdElement element = readElement();
         if (element == null) {
@@ -422,10 +457,10 @@ final class SyslogParser {
     }
     if (pos >= n) {
       messageStart = n;
-    } else if (b[pos] == ' ') {
+    } else if (at(pos) == ' ') {
       messageStart = pos + 1;
     } else {
-      error("STRUCTURED-DATA is followed by " + describe(b[pos]) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
+      error("STRUCTURED-DATA is followed by " + describe(at(pos)) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
       messageStart = pos;
     }
   }
@@ -434,7 +469,7 @@ final class SyslogParser {
   private SdElement readElement() {
     int start = pos++;
     int idStart = pos;
-    while (pos < n && b[pos] != ' ' && b[pos] != ']') {
+    while (pos < n && at(pos) != ' ' && at(pos) != ']') {
       pos++;
     }
     if (pos >= n) {
@@ -449,20 +484,20 @@ final class SyslogParser {
       if (pos >= n) {
         return unterminated(start);
       }
-      if (b[pos] == ']') {
+      if (at(pos) == ']') {
         pos++;
         return new SdElement(id, params);
       }
       pos++; // the SP before a parameter; the loops stop only at SP or ']'
       int nameStart = pos;
-      while (pos < n && b[pos] != '=' && b[pos] != ' ' && b[pos] != ']' && b[pos] != '"') {
+      while (pos < n && at(pos) != '=' && at(pos) != ' ' && at(pos) != ']' && at(pos) != '"') {
         pos++;
       }
       if (pos >= n) {
         return unterminated(start);
       }
-      if (b[pos] != '=') {
-        error("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(b[pos]) + " where '=' belongs, at offset " + pos);
+      if (at(pos) != '=') {
+        error("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(at(pos)) + " where '=' belongs, at offset " + pos);
         return null;
       }
       String name = sdName("PARAM-NAME", nameStart, pos);
@@ -473,7 +508,7 @@ final class SyslogParser {
       if (pos >= n) {
         return unterminated(start);
       }
-      if (b[pos] != '"') {
+      if (at(pos) != '"') {
         error("PARAM-VALUE of \"" + name + "\" does not start with '\"' at offset " + pos);
         return null;
       }
@@ -482,8 +517,8 @@ final class SyslogParser {
         return unterminated(start);
       }
       params.add(new SdParam(name, value));
-      if (pos < n && b[pos] != ' ' && b[pos] != ']') {
-        error("PARAM-VALUE of \"" + name + "\" is followed by " + describe(b[pos]) + ", not a space or ']', at offset " + pos);
+      if (pos < n && at(pos) != ' ' && at(pos) != ']') {
+        error("PARAM-VALUE of \"" + name + "\" is followed by " + describe(at(pos)) + ", not a space or ']', at offset " + pos);
         return null;
       }
     }
@@ -498,9 +533,9 @@ final class SyslogParser {
     ByteArrayOutputStream value = new ByteArrayOutputStream();
     int bareBracket = -1;
     for (pos++; pos < n; pos++) {
-      byte c = b[pos];
-      if (c == '\\' && pos + 1 < n && (b[pos + 1] == '"' || b[pos + 1] == '\\' || b[pos + 1] == ']')) {
-        value.write(b[++pos]);
+      byte c = at(pos);
+      if (c == '\\' && pos + 1 < n && (at(pos + 1) == '"' || at(pos + 1) == '\\' || at(pos + 1) == ']')) {
+        value.write(at(++pos));
       } else if (c == '"') {
         pos++;
         if (bareBracket >= 0) {
@@ -565,7 +600,7 @@ final class SyslogParser {
       timestamp = bsdInstant(pos);
     } else {
       // Only a digit can begin an RFC 3339 timestamp; the regex runs for those alone.
-      if (pos >= n || !isDigit(b[pos])) {
+      if (pos >= n || !isDigit(at(pos))) {
         return false;
       }
       Matcher iso = RFC3339.matcher(ascii(pos, Math.min(n, pos + LONGEST_TIMESTAMP)));
@@ -590,24 +625,24 @@ final class SyslogParser {
    * {@code hh:mm:ss}. Read by hand, since a regex per message is a cost a flood feels.
    */
   private int bsdTimestampEnd(int at) {
-    if (at + 3 > n || month(at) < 0 || at + 4 >= n || b[at + 3] != ' ') {
+    if (at + 3 > n || month(at) < 0 || at + 4 >= n || at(at + 3) != ' ') {
       return -1;
     }
     int i = at + 4;
-    if (b[i] == ' ') {
-      if (i + 1 >= n || b[i + 1] < '1' || b[i + 1] > '9') {
+    if (at(i) == ' ') {
+      if (i + 1 >= n || at(i + 1) < '1' || at(i + 1) > '9') {
         return -1;
       }
       i += 2;
-    } else if (isDigit(b[i])) {
+    } else if (isDigit(at(i))) {
       i++;
-      if (i < n && isDigit(b[i])) {
+      if (i < n && isDigit(at(i))) {
         i++;
       }
     } else {
       return -1;
     }
-    if (i + 9 > n || b[i] != ' ' || !twoDigits(i + 1) || b[i + 3] != ':' || !twoDigits(i + 4) || b[i + 6] != ':'
+    if (i + 9 > n || at(i) != ' ' || !twoDigits(i + 1) || at(i + 3) != ':' || !twoDigits(i + 4) || at(i + 6) != ':'
         || !twoDigits(i + 7)) {
       return -1;
     }
@@ -617,7 +652,7 @@ final class SyslogParser {
   /** The month (1 to 12) whose English abbreviation begins at {@code at}, or -1. */
   private int month(int at) {
     for (int m = 0; m < 12; m++) {
-      if (b[at] == MONTHS.charAt(3 * m) && b[at + 1] == MONTHS.charAt(3 * m + 1) && b[at + 2] == MONTHS.charAt(3 * m + 2)) {
+      if (at(at) == MONTHS.charAt(3 * m) && at(at + 1) == MONTHS.charAt(3 * m + 1) && at(at + 2) == MONTHS.charAt(3 * m + 2)) {
         return m + 1;
       }
     }
@@ -625,14 +660,14 @@ final class SyslogParser {
   }
 
   private boolean twoDigits(int at) {
-    return isDigit(b[at]) && isDigit(b[at + 1]);
+    return isDigit(at(at)) && isDigit(at(at + 1));
   }
 
   private int number(int from, int to) {
     int value = 0;
     for (int i = from; i < to; i++) {
-      if (b[i] != ' ') {
-        value = value * 10 + (b[i] - '0');
+      if (at(i) != ' ') {
+        value = value * 10 + (at(i) - '0');
       }
     }
     return value;
@@ -653,7 +688,7 @@ final class SyslogParser {
     int second = number(end - 2, end);
     ZonedDateTime received = clock.get();
     // A flood's timestamps change once a second, as the receive time does: most are the last one again.
-    ReceiveClock.BsdReading known = clock.lastBsd(received, b, offset, end);
+    ReceiveClock.BsdReading known = clock.lastBsd(received, bytes, this.offset + offset, this.offset + end);
     if (known == null) {
       known = readBsd(received, month, day, hour, minute, second, offset, end);
       clock.rememberBsd(known);
@@ -667,7 +702,7 @@ final class SyslogParser {
   /** What the BSD timestamp in {@code [offset, end)} comes to against {@code received}; see {@link #bsdInstant}. */
   private ReceiveClock.BsdReading readBsd(
       ZonedDateTime received, Month month, int day, int hour, int minute, int second, int offset, int end) {
-    byte[] text = Arrays.copyOfRange(b, offset, end);
+    byte[] text = Arrays.copyOfRange(bytes, this.offset + offset, this.offset + end);
     int year = received.getYear();
     String problem = null;
     for (int y = year; y >= year - 1; y--) {
@@ -690,11 +725,11 @@ final class SyslogParser {
    * MSG as what follows it and one space.
    */
   private boolean readTag(int start, int end) {
-    if (end - start < 2 || b[end - 1] != ':') {
+    if (end - start < 2 || at(end - 1) != ':') {
       return false;
     }
     int nameEnd = start;
-    while (nameEnd < end - 1 && b[nameEnd] != '[' && b[nameEnd] != ']' && b[nameEnd] != ':' && (b[nameEnd] & 0xff) > ' ') {
+    while (nameEnd < end - 1 && at(nameEnd) != '[' && at(nameEnd) != ']' && at(nameEnd) != ':' && (at(nameEnd) & 0xff) > ' ') {
       nameEnd++;
     }
     if (nameEnd == start) {
@@ -703,11 +738,11 @@ final class SyslogParser {
     long pid = ABSENT;
     if (nameEnd < end - 1) {
       // Only "[pid]" may stand between the name and the colon.
-      if (b[nameEnd] != '[' || b[end - 2] != ']' || end - 2 <= nameEnd) {
+      if (at(nameEnd) != '[' || at(end - 2) != ']' || end - 2 <= nameEnd) {
         return false;
       }
       for (int i = nameEnd + 1; i < end - 2; i++) {
-        if (b[i] == '[' || b[i] == ']') {
+        if (at(i) == '[' || at(i) == ']') {
           return false;
         }
       }
@@ -724,7 +759,7 @@ final class SyslogParser {
       return false;
     }
     for (int i = start; i < end; i++) {
-      if (!isPrintUsAscii(b[i])) {
+      if (!isPrintUsAscii(at(i))) {
         return false;
       }
     }
@@ -736,19 +771,19 @@ final class SyslogParser {
   /** Offset of the first space at or after {@code from}, or the end. */
   private int tokenEnd(int from) {
     int i = from;
-    while (i < n && b[i] != ' ') {
+    while (i < n && at(i) != ' ') {
       i++;
     }
     return i;
   }
 
   private boolean endsToken(int at) {
-    return at >= n || b[at] == ' ';
+    return at >= n || at(at) == ' ';
   }
 
   private boolean allDigits(int from, int to) {
     for (int i = from; i < to; i++) {
-      if (!isDigit(b[i])) {
+      if (!isDigit(at(i))) {
         return false;
       }
     }
@@ -765,16 +800,16 @@ final class SyslogParser {
 
   /** Bytes as ISO-8859-1, so that each char is one byte and offsets stay offsets. */
   private String ascii(int from, int to) {
-    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    return new String(bytes, offset + from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   private String utf8(int from, int to) {
-    return new String(b, from, to - from, StandardCharsets.UTF_8);
+    return new String(bytes, offset + from, to - from, StandardCharsets.UTF_8);
   }
 
   private String escaped(int from, int to) {
     byte[] part = new byte[to - from];
-    System.arraycopy(b, from, part, 0, part.length);
+    System.arraycopy(bytes, offset + from, part, 0, part.length);
     return HexDump.escaped(part);
   }
 
@@ -843,9 +878,9 @@ final class SyslogParser {
 
   /** Finds the MSG's text in the parser's bytes and checks them for UTF-8. */
   private void messageText() {
-    int from = textStart(b, messageStart, n);
-    text = range(from, textEnd(b, from, n));
-    messageIsUtf8 = isUtf8(b, messageStart, n);
+    int from = textStart(bytes, offset + messageStart, offset + n) - offset;
+    text = range(from, textEnd(bytes, offset + from, offset + n) - offset);
+    messageIsUtf8 = isUtf8(bytes, offset + messageStart, offset + n);
   }
 
   /** Where the text of the MSG in {@code bytes[start..end)} begins: after a UTF-8 BOM, if there is one. */
