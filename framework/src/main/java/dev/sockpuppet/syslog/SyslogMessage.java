@@ -1,10 +1,14 @@
 package dev.sockpuppet.syslog;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.internal.recording.Segment;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,47 +82,135 @@ import java.util.Optional;
  * at the same index, from the same sender at the same time, read the same way. That makes
  * assertions on lists of messages work, and a message parsed twice from the same record equal to
  * itself. Instances are immutable and safe to share between threads.
+ *
+ * <h2>Memory</h2>
+ *
+ * A server keeps every message, so a message is compact: the parser reads the whole record when it
+ * arrives (format, PRI, where each field begins and ends, the timestamp and every parse error are
+ * decided then), and the message keeps those as numbers. The fields' text is decoded from the
+ * record's bytes when first asked for, and kept. Those bytes are the recording's own when it holds
+ * them in memory, so they count toward the fake's memory limit as the recording does. When the
+ * record went to the spill file, or arrived in pieces, the message keeps a copy of it on the heap
+ * instead (as it kept its fields' text before), outside the limit: so every accessor, {@link
+ * #raw()} included, still answers after the fake closed and deleted its spill file. A record longer
+ * than 64 MiB (possible on a stream only with a larger {@link SyslogServer#withMaxMessageSize(int)})
+ * keeps its MSG's text decoded, and {@link #raw()} then reads the recording as it stands.
  */
 public final class SyslogMessage {
   private static final int SHOWN = 80;
 
   private final int index;
-  private final Bytes raw;
   private final SocketAddress sender;
-  private final Duration at;
+  private final long atNanos;
   private final SyslogFormat format;
   private final int priority;
   private final String parseError;
-  private final String timestampText;
-  private final Instant timestamp;
-  private final String hostname;
-  private final String appName;
-  private final String procId;
-  private final String msgId;
+  /**
+   * The record's bytes are {@code record[base..base + size)}: the recording's slab, the array of the
+   * {@link Bytes} given to {@link #parse(Bytes)}, or the parser's copy. Never written to.
+   */
+  private final byte[] record;
+  private final int base;
+  private final int size;
+  /** The record as given when it is longer than the parser's window ({@code record} holds its header); else null. */
+  private final Bytes whole;
+  /** Its MSG's text, decoded at once, when the record is longer than the window; else null. */
+  private final String longMessage;
+  // Where each field's text is in record[base..]: SyslogParser.range(start, end), or ABSENT.
+  private final long timestampText;
+  private final long hostname;
+  private final long appName;
+  private final long procId;
+  private final long msgId;
+  private final long messageText;
+  /** The TIMESTAMP's instant as numbers; {@code timestampNanos} is -1 when there is none. */
+  private final long timestampSeconds;
+  private final int timestampNanos;
   private final List<SdElement> structuredData;
-  /** Where the MSG starts in {@code raw}; {@link #messageBytes()} is made from it when asked. */
+  /** Where the MSG starts in the record; {@link #messageBytes()} is made from it when asked. */
   private final int messageStart;
-  private final String message;
   private final boolean messageIsUtf8;
+  /**
+   * The fields' text, decoded at the first ask. A race decodes it twice at worst: {@link Text} has
+   * final fields only, so any thread that sees the reference sees whole strings.
+   */
+  private Text text;
+  /** {@link #raw()}, made at the first ask; {@link Bytes} is immutable with final fields. */
+  private Bytes raw;
 
-  SyslogMessage(int index, Bytes raw, SocketAddress sender, Duration at, SyslogParser parsed, String message, boolean messageIsUtf8) {
+  /** The fields' text, decoded together when first needed. */
+  private static final class Text {
+    final String timestampText;
+    final String hostname;
+    final String appName;
+    final String procId;
+    final String msgId;
+    final String message;
+
+    Text(SyslogMessage m) {
+      timestampText = m.decode(m.timestampText);
+      hostname = m.decode(m.hostname);
+      appName = m.decode(m.appName);
+      procId = m.decode(m.procId);
+      msgId = m.decode(m.msgId);
+      message = m.longMessage != null ? m.longMessage : m.decode(m.messageText);
+    }
+  }
+
+  /**
+   * A message over what {@code parsed} read from {@code raw}.
+   *
+   * @param longMessageOrNull the MSG's text when {@code raw} is longer than the parser's window
+   */
+  SyslogMessage(int index, Bytes raw, SocketAddress sender, long atNanos, SyslogParser parsed, String longMessageOrNull) {
     this.index = index;
-    this.raw = raw;
     this.sender = sender;
-    this.at = at;
+    this.atNanos = atNanos;
     this.format = parsed.format;
     this.priority = parsed.priority;
     this.parseError = parsed.parseError();
+    if (longMessageOrNull != null) {
+      // Too long: the header's bytes alone, for the fields before the MSG; raw() is the value given.
+      this.record = Arrays.copyOfRange(parsed.bytes(), parsed.offset(), parsed.offset() + parsed.messageStart);
+      this.base = 0;
+      this.size = record.length;
+    } else {
+      // What the parser read: the recording's memory (or the caller's value) when the record is in
+      // memory, shared and not copied; its own copy when the record spilled or came in pieces, which
+      // outlives a deleted spill file.
+      this.record = parsed.bytes();
+      this.base = parsed.offset();
+      this.size = parsed.size();
+    }
+    this.whole = longMessageOrNull == null ? null : raw;
+    this.longMessage = longMessageOrNull;
     this.timestampText = parsed.timestampText;
-    this.timestamp = parsed.timestamp;
     this.hostname = parsed.hostname;
     this.appName = parsed.appName;
     this.procId = parsed.procId;
     this.msgId = parsed.msgId;
-    this.structuredData = List.copyOf(parsed.structuredData);
+    this.messageText = parsed.text;
+    Instant timestamp = parsed.timestamp;
+    this.timestampSeconds = timestamp == null ? 0 : timestamp.getEpochSecond();
+    this.timestampNanos = timestamp == null ? -1 : timestamp.getNano();
+    this.structuredData = parsed.structuredData == null ? List.of() : List.copyOf(parsed.structuredData);
     this.messageStart = parsed.messageStart;
-    this.message = message;
-    this.messageIsUtf8 = messageIsUtf8;
+    this.messageIsUtf8 = parsed.messageIsUtf8;
+  }
+
+  /** The UTF-8 text of a range of the record, or null for {@link SyslogParser#ABSENT}. */
+  private String decode(long range) {
+    int start = SyslogParser.start(range);
+    return start < 0 ? null : new String(record, base + start, SyslogParser.end(range) - start, StandardCharsets.UTF_8);
+  }
+
+  private Text text() {
+    Text decoded = text;
+    if (decoded == null) {
+      decoded = new Text(this);
+      text = decoded;
+    }
+    return decoded;
   }
 
   /**
@@ -180,7 +272,7 @@ public final class SyslogMessage {
 
   /** The TIMESTAMP exactly as written; empty for NILVALUE or when there was none. */
   public Optional<String> timestampText() {
-    return Optional.ofNullable(timestampText);
+    return Optional.ofNullable(text().timestampText);
   }
 
   /**
@@ -189,27 +281,31 @@ public final class SyslogMessage {
    * this class.
    */
   public Optional<Instant> timestamp() {
-    return Optional.ofNullable(timestamp);
+    return Optional.ofNullable(timestampOrNull());
+  }
+
+  private Instant timestampOrNull() {
+    return timestampNanos < 0 ? null : Instant.ofEpochSecond(timestampSeconds, timestampNanos);
   }
 
   /** The HOSTNAME; empty for NILVALUE or when there was none. */
   public Optional<String> hostname() {
-    return Optional.ofNullable(hostname);
+    return Optional.ofNullable(text().hostname);
   }
 
   /** RFC 5424's APP-NAME, or RFC 3164's TAG (without {@code [pid]} and colon); empty if none. */
   public Optional<String> appName() {
-    return Optional.ofNullable(appName);
+    return Optional.ofNullable(text().appName);
   }
 
   /** RFC 5424's PROCID, or the pid in an RFC 3164 {@code tag[pid]:}; empty if none. */
   public Optional<String> procId() {
-    return Optional.ofNullable(procId);
+    return Optional.ofNullable(text().procId);
   }
 
   /** RFC 5424's MSGID; empty for NILVALUE and always for RFC 3164. */
   public Optional<String> msgId() {
-    return Optional.ofNullable(msgId);
+    return Optional.ofNullable(text().msgId);
   }
 
   /** The SD-ELEMENTs in order; empty for NILVALUE and for RFC 3164. Unmodifiable. */
@@ -236,12 +332,13 @@ public final class SyslogMessage {
    * them as terminators rather than as text. {@link #messageBytes()} keeps them.
    */
   public String message() {
-    return message;
+    return text().message;
   }
 
   /** The MSG bytes exactly as received, nothing stripped. */
   public Bytes messageBytes() {
-    return raw.slice(messageStart, raw.size());
+    Bytes all = raw();
+    return all.slice(messageStart, all.size());
   }
 
   /** Whether {@link #messageBytes()} is valid UTF-8, so that {@link #message()} replaced nothing. */
@@ -251,7 +348,15 @@ public final class SyslogMessage {
 
   /** The whole record exactly as received (for stream transports, without the octet count or trailer). */
   public Bytes raw() {
-    return raw;
+    if (whole != null) {
+      return whole;
+    }
+    Bytes made = raw;
+    if (made == null) {
+      made = size == 0 ? Bytes.empty() : Access.bytes().of(new Segment[] {new Segment.InMemory(record, base, size)});
+      raw = made;
+    }
+    return made;
   }
 
   /** The address it came from, when the transport knows one. */
@@ -261,7 +366,7 @@ public final class SyslogMessage {
 
   /** Time since the recording began, on a monotonic clock; zero for {@link #parse(Bytes)}. */
   public Duration at() {
-    return at;
+    return Duration.ofNanos(atNanos);
   }
 
   @Override
@@ -269,29 +374,40 @@ public final class SyslogMessage {
     if (this == o) {
       return true;
     }
+    // The fields' text is decoded from the record's bytes over the ranges below, so equal bytes and
+    // equal ranges are equal text; comparing ranges spares decoding two messages to compare them.
     return o instanceof SyslogMessage other
         && index == other.index
         && priority == other.priority
         && messageIsUtf8 == other.messageIsUtf8
-        && raw.equals(other.raw)
+        && sameRecord(other)
         && Objects.equals(sender, other.sender)
-        && at.equals(other.at)
+        && atNanos == other.atNanos
         && format == other.format
         && Objects.equals(parseError, other.parseError)
-        && Objects.equals(timestampText, other.timestampText)
-        && Objects.equals(timestamp, other.timestamp)
-        && Objects.equals(hostname, other.hostname)
-        && Objects.equals(appName, other.appName)
-        && Objects.equals(procId, other.procId)
-        && Objects.equals(msgId, other.msgId)
+        && timestampSeconds == other.timestampSeconds
+        && timestampNanos == other.timestampNanos
+        && timestampText == other.timestampText
+        && hostname == other.hostname
+        && appName == other.appName
+        && procId == other.procId
+        && msgId == other.msgId
         && structuredData.equals(other.structuredData)
         && messageStart == other.messageStart // with equal raw bytes, equal MSG bytes
-        && message.equals(other.message);
+        && messageText == other.messageText
+        && Objects.equals(longMessage, other.longMessage);
+  }
+
+  private boolean sameRecord(SyslogMessage other) {
+    if (whole != null || other.whole != null) {
+      return raw().equals(other.raw());
+    }
+    return Arrays.equals(record, base, base + size, other.record, other.base, other.base + size);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, raw, at, timestamp);
+    return Objects.hash(index, raw(), at(), timestampOrNull());
   }
 
   /**
@@ -300,17 +416,19 @@ public final class SyslogMessage {
    */
   @Override
   public String toString() {
+    Text fields = text();
+    String message = fields.message;
     StringBuilder out = new StringBuilder("#").append(index).append(' ');
     out.append(facility().keyword()).append('.').append(severity().keyword()).append(' ');
-    if (appName != null) {
-      out.append(appName);
-      if (procId != null) {
-        out.append('[').append(procId).append(']');
+    if (fields.appName != null) {
+      out.append(fields.appName);
+      if (fields.procId != null) {
+        out.append('[').append(fields.procId).append(']');
       }
       out.append(' ');
     }
-    if (msgId != null) {
-      out.append(msgId).append(' ');
+    if (fields.msgId != null) {
+      out.append(fields.msgId).append(' ');
     }
     int shown = message.length() <= SHOWN ? message.length() : SHOWN - (Character.isHighSurrogate(message.charAt(SHOWN - 1)) ? 1 : 0);
     out.append('"').append(escape(message.substring(0, shown)));

@@ -1,7 +1,9 @@
 package dev.sockpuppet.syslog;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.recording.Segment;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,10 @@ import java.time.Month;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +51,8 @@ final class SyslogParser {
   /** RFC 5424 §6 length limits of HEADER's fields, 0 where the grammar sets none. */
   private static final int[] LIMIT = {0, 255, 48, 128, 32};
   private static final int SD_NAME_LIMIT = 32;
+  /** The range of a field that is not there. */
+  static final long ABSENT = -1L;
 
   private static final Pattern RFC3339 =
       Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
@@ -56,29 +60,50 @@ final class SyslogParser {
   /** Longest timestamp text either pattern can match, so a lookahead string of this size suffices. */
   private static final int LONGEST_TIMESTAMP = 40;
 
-  private final byte[] b;
+  /**
+   * The record is {@code bytes[offset..offset + n)}: the array of the record's one in-memory
+   * segment (the recording's slab, read in place), or a copy when it is spilled or in pieces.
+   * Positions below are relative to {@code offset}, as the offsets in parse errors are.
+   */
+  private final byte[] bytes;
+  private final int offset;
   private final int n;
   /** The receive time, asked only when an RFC 3164 timestamp needs a year and a zone. */
-  private final Supplier<ZonedDateTime> receivedAt;
-  private final List<String> errors = new ArrayList<>();
+  private final ReceiveClock clock;
+  /** Every problem found, in order; made at the first, since most records have none. */
+  private List<String> errors;
   private int pos;
 
-  // What the message is built from; SyslogMessage reads these.
+  // What the message is built from; SyslogMessage reads these. A text field is a range of the
+  // record's bytes (see range(…)), ABSENT when the field is absent or NILVALUE: the message decodes
+  // it when asked.
   SyslogFormat format = SyslogFormat.UNPARSED;
   int priority = DEFAULT_PRIORITY;
-  String timestampText;
+  long timestampText = ABSENT;
   Instant timestamp;
-  String hostname;
-  String appName;
-  String procId;
-  String msgId;
-  final List<SdElement> structuredData = new ArrayList<>();
+  long hostname = ABSENT;
+  long appName = ABSENT;
+  long procId = ABSENT;
+  long msgId = ABSENT;
+  /** Made at the first SD-ELEMENT; most records have none. */
+  List<SdElement> structuredData;
   int messageStart;
+  /** The MSG as text: see SyslogMessage#message() for what is left out. */
+  long text;
+  boolean messageIsUtf8;
 
-  private SyslogParser(Bytes raw, Supplier<ZonedDateTime> receivedAt) {
-    this.b = raw.first(WINDOW).toByteArray();
-    this.n = b.length;
-    this.receivedAt = receivedAt;
+  private SyslogParser(Bytes raw, ReceiveClock clock) {
+    Bytes window = raw.first(WINDOW);
+    Segment[] segments = Access.bytes().segments(window);
+    if (segments.length == 1 && segments[0] instanceof Segment.InMemory memory) {
+      this.bytes = memory.array();
+      this.offset = memory.offset();
+    } else {
+      this.bytes = window.toByteArray();
+      this.offset = 0;
+    }
+    this.n = (int) window.size();
+    this.clock = clock;
   }
 
   /** {@link #parse(int, Bytes, SocketAddress, Duration, ZonedDateTime, String)} without a framing problem. */
@@ -105,7 +130,7 @@ final class SyslogParser {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(receivedAt, "receivedAt");
-    return parse(index, raw, senderOrNull, at, () -> receivedAt, framingProblemOrNull);
+    return parse(index, raw, senderOrNull, at, ReceiveClock.fixedAt(receivedAt), framingProblemOrNull);
   }
 
   /**
@@ -114,7 +139,7 @@ final class SyslogParser {
    * is a cost per message that a flood feels.
    */
   static SyslogMessage parse(
-      int index, Bytes raw, SocketAddress senderOrNull, Duration at, Supplier<ZonedDateTime> receivedAt,
+      int index, Bytes raw, SocketAddress senderOrNull, Duration at, ReceiveClock receivedAt,
       String framingProblemOrNull) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(at, "at");
@@ -124,7 +149,7 @@ final class SyslogParser {
     }
     SyslogParser parser = new SyslogParser(raw, receivedAt);
     if (framingProblemOrNull != null) {
-      parser.errors.add(framingProblemOrNull);
+      parser.error(framingProblemOrNull);
     }
     try {
       parser.read();
@@ -133,20 +158,72 @@ final class SyslogParser {
       // fuzz test checks that this line is never reached.
       parser.failed(e);
     }
-    // The parser's copy holds the whole record unless it is longer than the window.
-    Body body =
-        parser.n == raw.size()
-            ? Body.of(parser.b, parser.messageStart, parser.n, false)
-            : Body.of(raw.slice(parser.messageStart, raw.size()));
-    if (body.cut) {
-      parser.errors.add("MSG is " + (raw.size() - parser.messageStart) + " bytes; message() holds the text of the first " + WINDOW);
+    if (parser.n == raw.size()) {
+      // The parser's copy holds the whole record: the common case, and every datagram.
+      parser.messageText();
+      return new SyslogMessage(index, raw, senderOrNull, at.toNanos(), parser, null);
     }
-    return new SyslogMessage(index, raw, senderOrNull, at, parser, body.text, body.utf8);
+    // Longer than the window: the MSG's text is decoded now from its own copy, up to the window.
+    Bytes body = raw.slice(parser.messageStart, raw.size());
+    byte[] bytes = body.first(WINDOW).toByteArray();
+    int from = textStart(bytes, 0, bytes.length);
+    String message = new String(bytes, from, textEnd(bytes, from, bytes.length) - from, StandardCharsets.UTF_8);
+    parser.messageIsUtf8 = isUtf8(bytes);
+    if (body.size() > WINDOW) {
+      parser.error("MSG is " + body.size() + " bytes; message() holds the text of the first " + WINDOW);
+    }
+    return new SyslogMessage(index, raw, senderOrNull, at.toNanos(), parser, message);
   }
 
   /** The parse error: every problem found, in order, or null when there was none. */
   String parseError() {
-    return errors.isEmpty() ? null : String.join("; ", errors);
+    return errors == null ? null : String.join("; ", errors);
+  }
+
+  /**
+   * The array holding the bytes the parser read (the record, or its first {@link #WINDOW} bytes) from
+   * {@link #offset()} on, {@link #size()} of them; never to be written to.
+   */
+  byte[] bytes() {
+    return bytes;
+  }
+
+  /** Where the bytes the parser read start in {@link #bytes()}. */
+  int offset() {
+    return offset;
+  }
+
+  /** How many bytes the parser read. */
+  int size() {
+    return n;
+  }
+
+  /** The byte at position {@code i} of the record. */
+  private byte at(int i) {
+    Objects.checkIndex(i, n);
+    return bytes[offset + i];
+  }
+
+  /** The bytes {@code [start, end)} as one number, for a message to keep without an object. */
+  static long range(int start, int end) {
+    return (long) start << 32 | end;
+  }
+
+  /** Where a {@link #range} starts; -1 for {@link #ABSENT}. */
+  static int start(long range) {
+    return (int) (range >> 32);
+  }
+
+  /** Where a {@link #range} ends. */
+  static int end(long range) {
+    return (int) range;
+  }
+
+  private void error(String problem) {
+    if (errors == null) {
+      errors = new ArrayList<>(2);
+    }
+    errors.add(problem);
   }
 
   private void read() {
@@ -165,37 +242,35 @@ final class SyslogParser {
   private void failed(RuntimeException e) {
     format = SyslogFormat.UNPARSED;
     priority = DEFAULT_PRIORITY;
-    timestampText = null;
+    timestampText = hostname = appName = procId = msgId = ABSENT;
     timestamp = null;
-    hostname = appName = procId = msgId = null;
-    structuredData.clear();
+    structuredData = null;
     messageStart = 0;
-    errors.add("internal parser error " + e + AS_USER_NOTICE);
+    error("internal parser error " + e + AS_USER_NOTICE);
   }
 
   // ---- PRI and VERSION ----
 
   private boolean readPri() {
     if (n == 0) {
-      errors.add("empty record: no PRI at offset 0" + AS_USER_NOTICE);
+      error("empty record: no PRI at offset 0" + AS_USER_NOTICE);
       return false;
     }
-    if (b[0] != '<') {
-      errors.add("no PRI: the record starts with " + describe(b[0]) + ", not '<', at offset 0" + AS_USER_NOTICE);
+    if (at(0) != '<') {
+      error("no PRI: the record starts with " + describe(at(0)) + ", not '<', at offset 0" + AS_USER_NOTICE);
       return false;
     }
     int close = -1;
     for (int i = 1; i < n && i <= 5; i++) {
-      if (b[i] == '>') {
+      if (at(i) == '>') {
         close = i;
         break;
       }
     }
     if (close < 0) {
-      errors.add("PRI \"" + escaped(0, Math.min(n, 5)) + "\" is not closed by '>' after at most 3 digits at offset 0" + AS_USER_NOTICE);
+      error("PRI \"" + escaped(0, Math.min(n, 5)) + "\" is not closed by '>' after at most 3 digits at offset 0" + AS_USER_NOTICE);
       return false;
     }
-    String pri = "PRI \"" + escaped(0, close + 1) + "\"";
     String problem;
     if (close == 1) {
       problem = " has no digits";
@@ -203,10 +278,10 @@ final class SyslogParser {
       problem = " is not a number";
     } else if (close > 4) {
       problem = " has more than 3 digits";
-    } else if (close > 2 && b[1] == '0') {
+    } else if (close > 2 && at(1) == '0') {
       problem = " has a leading zero, which RFC 5424 §6.2.1 forbids,";
     } else {
-      int value = Integer.parseInt(ascii(1, close));
+      int value = number(1, close);
       if (value <= 191) {
         priority = value;
         pos = close + 1;
@@ -214,7 +289,8 @@ final class SyslogParser {
       }
       problem = " is out of range 0..191";
     }
-    errors.add(pri + problem + " at offset 0" + AS_USER_NOTICE);
+    // The PRI's text is made here alone: a valid PRI, every message of a flood, costs no string.
+    error("PRI \"" + escaped(0, close + 1) + "\"" + problem + " at offset 0" + AS_USER_NOTICE);
     return false;
   }
 
@@ -222,20 +298,20 @@ final class SyslogParser {
   private boolean readVersion() {
     int start = pos;
     int end = start;
-    while (end < n && end - start < 3 && isDigit(b[end])) {
+    while (end < n && end - start < 3 && isDigit(at(end))) {
       end++;
     }
-    if (end == start || b[start] == '0' || end >= n || b[end] != ' ') {
+    if (end == start || at(start) == '0' || end >= n || at(end) != ' ') {
       return false;
     }
     int t = end + 1;
-    boolean nilTimestamp = t < n && b[t] == '-' && (t + 1 == n || b[t + 1] == ' ');
-    boolean dateTimestamp = t + 4 < n && allDigits(t, t + 4) && b[t + 4] == '-';
+    boolean nilTimestamp = t < n && at(t) == '-' && (t + 1 == n || at(t + 1) == ' ');
+    boolean dateTimestamp = t + 4 < n && allDigits(t, t + 4) && at(t + 4) == '-';
     if (!nilTimestamp && !dateTimestamp) {
       return false;
     }
-    if (end - start != 1 || b[start] != '1') {
-      errors.add("VERSION \"" + ascii(start, end) + "\" at offset " + start + " is not 1, the only version RFC 5424 defines; read as version 1");
+    if (end - start != 1 || at(start) != '1') {
+      error("VERSION \"" + ascii(start, end) + "\" at offset " + start + " is not 1, the only version RFC 5424 defines; read as version 1");
     }
     pos = t;
     return true;
@@ -251,14 +327,14 @@ final class SyslogParser {
       }
       int start = pos;
       int end = tokenEnd(start);
-      String value = field == 0 ? timestamp5424(start, end) : headerField(field, start, end);
-      switch (field) {
-        case 1 -> hostname = value;
-        case 2 -> appName = value;
-        case 3 -> procId = value;
-        case 4 -> msgId = value;
-        default -> {
-          // TIMESTAMP: timestamp5424 has set timestampText and timestamp.
+      if (field == 0) {
+        timestamp5424(start, end);
+      } else if (headerField(field, start, end)) {
+        switch (field) {
+          case 1 -> hostname = range(start, end);
+          case 2 -> appName = range(start, end);
+          case 3 -> procId = range(start, end);
+          default -> msgId = range(start, end);
         }
       }
       pos = end;
@@ -279,27 +355,27 @@ final class SyslogParser {
   private void truncated(int missing) {
     String after = missing == 0 ? "VERSION" : HEADER[missing - 1];
     List<String> absent = List.of(HEADER).subList(missing, HEADER.length);
-    errors.add("header truncated after " + after + " at offset " + n + ": " + String.join(", ", absent) + " missing");
+    error("header truncated after " + after + " at offset " + n + ": " + String.join(", ", absent) + " missing");
     messageStart = n;
   }
 
-  private String timestamp5424(int start, int end) {
+  /** Reads the TIMESTAMP in {@code [start, end)}: its text's range and, when it is valid, the instant. */
+  private void timestamp5424(int start, int end) {
     if (start == end) {
-      errors.add("TIMESTAMP is empty (two spaces in a row) at offset " + start);
-      return null;
+      error("TIMESTAMP is empty (two spaces in a row) at offset " + start);
+      return;
     }
-    if (end - start == 1 && b[start] == '-') {
-      return null;
+    if (end - start == 1 && at(start) == '-') {
+      return;
     }
-    timestampText = utf8(start, end);
-    Matcher m = RFC3339.matcher(timestampText);
+    timestampText = range(start, end);
+    Matcher m = RFC3339.matcher(utf8(start, end));
     if (!m.matches()) {
-      errors.add(
+      error(
           "TIMESTAMP \"" + escaped(start, end) + "\" is not an RFC 5424 date-time (YYYY-MM-DDThh:mm:ss[.fraction] and Z or ±hh:mm) at offset " + start);
-      return null;
+      return;
     }
     timestamp = rfc3339Instant(m, start);
-    return null;
   }
 
   /** The instant of an RFC 3339 match, or null with a parse error when the values are impossible. */
@@ -313,46 +389,49 @@ final class SyslogParser {
               Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), nanos);
       ZoneOffset zone = m.group(8).equals("Z") ? ZoneOffset.UTC : ZoneOffset.of(m.group(8));
       if (fraction != null && fraction.length() > 6) {
-        errors.add("TIMESTAMP \"" + m.group() + "\" has " + fraction.length() + " fractional digits, RFC 5424 allows 6, at offset " + offset);
+        error("TIMESTAMP \"" + m.group() + "\" has " + fraction.length() + " fractional digits, RFC 5424 allows 6, at offset " + offset);
       }
       return local.toInstant(zone);
     } catch (DateTimeException e) {
-      errors.add("TIMESTAMP \"" + m.group() + "\" is not a valid date and time (" + e.getMessage() + ") at offset " + offset);
+      error("TIMESTAMP \"" + m.group() + "\" is not a valid date and time (" + e.getMessage() + ") at offset " + offset);
       return null;
     }
   }
 
-  /** HOSTNAME, APP-NAME, PROCID or MSGID: null for NILVALUE; a broken value is kept with an error. */
-  private String headerField(int field, int start, int end) {
+  /**
+   * Checks HOSTNAME, APP-NAME, PROCID or MSGID in {@code [start, end)}: false for NILVALUE or an
+   * empty field; a broken value is kept (true) with an error.
+   */
+  private boolean headerField(int field, int start, int end) {
     String name = HEADER[field];
     if (start == end) {
-      errors.add(name + " is empty (two spaces in a row) at offset " + start);
-      return null;
+      error(name + " is empty (two spaces in a row) at offset " + start);
+      return false;
     }
-    if (end - start == 1 && b[start] == '-') {
-      return null;
+    if (end - start == 1 && at(start) == '-') {
+      return false;
     }
     checkPrintable(name, start, end);
     if (end - start > LIMIT[field]) {
-      errors.add(name + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + LIMIT[field]);
+      error(name + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + LIMIT[field]);
     }
-    return utf8(start, end);
+    return true;
   }
 
   private void checkPrintable(String name, int start, int end) {
     for (int i = start; i < end; i++) {
-      if (!isPrintUsAscii(b[i])) {
-        errors.add(name + " has byte " + hex(b[i]) + ", which is not printable US-ASCII, at offset " + i);
+      if (!isPrintUsAscii(at(i))) {
+        error(name + " has byte " + hex(at(i)) + ", which is not printable US-ASCII, at offset " + i);
         return;
       }
     }
   }
 
   private void readStructuredData() {
-    if (b[pos] == '-') {
+    if (at(pos) == '-') {
       pos++;
-    } else if (b[pos] == '[') {
-      while (pos < n && b[pos] == '[') {
+    } else if (at(pos) == '[') {
+      while (pos < n && at(pos) == '[') {
         int start = pos;
         SdElement element = readElement();
         if (element == null) {
@@ -360,25 +439,28 @@ final class SyslogParser {
           messageStart = start;
           return;
         }
+        if (structuredData == null) {
+          structuredData = new ArrayList<>();
+        }
         for (SdElement earlier : structuredData) {
           if (earlier.id().equals(element.id())) {
-            errors.add("SD-ID \"" + element.id() + "\" at offset " + start + " appears twice, which RFC 5424 §6.3.2 forbids");
+            error("SD-ID \"" + element.id() + "\" at offset " + start + " appears twice, which RFC 5424 §6.3.2 forbids");
             break;
           }
         }
         structuredData.add(element);
       }
     } else {
-      errors.add("STRUCTURED-DATA is neither '-' nor an SD-ELEMENT starting with '[' at offset " + pos + "; the rest is kept as MSG");
+      error("STRUCTURED-DATA is neither '-' nor an SD-ELEMENT starting with '[' at offset " + pos + "; the rest is kept as MSG");
       messageStart = pos;
       return;
     }
     if (pos >= n) {
       messageStart = n;
-    } else if (b[pos] == ' ') {
+    } else if (at(pos) == ' ') {
       messageStart = pos + 1;
     } else {
-      errors.add("STRUCTURED-DATA is followed by " + describe(b[pos]) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
+      error("STRUCTURED-DATA is followed by " + describe(at(pos)) + ", not a space, at offset " + pos + "; the rest is kept as MSG");
       messageStart = pos;
     }
   }
@@ -387,7 +469,7 @@ final class SyslogParser {
   private SdElement readElement() {
     int start = pos++;
     int idStart = pos;
-    while (pos < n && b[pos] != ' ' && b[pos] != ']') {
+    while (pos < n && at(pos) != ' ' && at(pos) != ']') {
       pos++;
     }
     if (pos >= n) {
@@ -402,20 +484,20 @@ final class SyslogParser {
       if (pos >= n) {
         return unterminated(start);
       }
-      if (b[pos] == ']') {
+      if (at(pos) == ']') {
         pos++;
         return new SdElement(id, params);
       }
       pos++; // the SP before a parameter; the loops stop only at SP or ']'
       int nameStart = pos;
-      while (pos < n && b[pos] != '=' && b[pos] != ' ' && b[pos] != ']' && b[pos] != '"') {
+      while (pos < n && at(pos) != '=' && at(pos) != ' ' && at(pos) != ']' && at(pos) != '"') {
         pos++;
       }
       if (pos >= n) {
         return unterminated(start);
       }
-      if (b[pos] != '=') {
-        errors.add("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(b[pos]) + " where '=' belongs, at offset " + pos);
+      if (at(pos) != '=') {
+        error("SD-PARAM at offset " + nameStart + " in SD-ELEMENT \"" + id + "\" has " + describe(at(pos)) + " where '=' belongs, at offset " + pos);
         return null;
       }
       String name = sdName("PARAM-NAME", nameStart, pos);
@@ -426,8 +508,8 @@ final class SyslogParser {
       if (pos >= n) {
         return unterminated(start);
       }
-      if (b[pos] != '"') {
-        errors.add("PARAM-VALUE of \"" + name + "\" does not start with '\"' at offset " + pos);
+      if (at(pos) != '"') {
+        error("PARAM-VALUE of \"" + name + "\" does not start with '\"' at offset " + pos);
         return null;
       }
       String value = paramValue(name);
@@ -435,8 +517,8 @@ final class SyslogParser {
         return unterminated(start);
       }
       params.add(new SdParam(name, value));
-      if (pos < n && b[pos] != ' ' && b[pos] != ']') {
-        errors.add("PARAM-VALUE of \"" + name + "\" is followed by " + describe(b[pos]) + ", not a space or ']', at offset " + pos);
+      if (pos < n && at(pos) != ' ' && at(pos) != ']') {
+        error("PARAM-VALUE of \"" + name + "\" is followed by " + describe(at(pos)) + ", not a space or ']', at offset " + pos);
         return null;
       }
     }
@@ -451,13 +533,13 @@ final class SyslogParser {
     ByteArrayOutputStream value = new ByteArrayOutputStream();
     int bareBracket = -1;
     for (pos++; pos < n; pos++) {
-      byte c = b[pos];
-      if (c == '\\' && pos + 1 < n && (b[pos + 1] == '"' || b[pos + 1] == '\\' || b[pos + 1] == ']')) {
-        value.write(b[++pos]);
+      byte c = at(pos);
+      if (c == '\\' && pos + 1 < n && (at(pos + 1) == '"' || at(pos + 1) == '\\' || at(pos + 1) == ']')) {
+        value.write(at(++pos));
       } else if (c == '"') {
         pos++;
         if (bareBracket >= 0) {
-          errors.add("PARAM-VALUE of \"" + name + "\" has ']' without a backslash at offset " + bareBracket + "; kept as ']'");
+          error("PARAM-VALUE of \"" + name + "\" has ']' without a backslash at offset " + bareBracket + "; kept as ']'");
         }
         return new String(value.toByteArray(), StandardCharsets.UTF_8);
       } else {
@@ -473,18 +555,18 @@ final class SyslogParser {
   /** An SD-NAME: 1 to 32 printable US-ASCII characters but '=', SP, ']' and '"'; null if empty. */
   private String sdName(String what, int start, int end) {
     if (start == end) {
-      errors.add(what + " is empty at offset " + start);
+      error(what + " is empty at offset " + start);
       return null;
     }
     checkPrintable(what, start, end);
     if (end - start > SD_NAME_LIMIT) {
-      errors.add(what + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + SD_NAME_LIMIT);
+      error(what + " is " + (end - start) + " bytes long at offset " + start + "; RFC 5424 allows at most " + SD_NAME_LIMIT);
     }
     return utf8(start, end);
   }
 
   private SdElement unterminated(int start) {
-    errors.add("SD-ELEMENT at offset " + start + " is not closed by ']' before the record ends at offset " + n + "; the rest is kept as MSG");
+    error("SD-ELEMENT at offset " + start + " is not closed by ']' before the record ends at offset " + n + "; the rest is kept as MSG");
     return null;
   }
 
@@ -497,7 +579,7 @@ final class SyslogParser {
       return;
     }
     if (stamped && isHostname(pos, end)) {
-      hostname = ascii(pos, end);
+      hostname = range(pos, end);
       if (end >= n) {
         messageStart = n;
         return;
@@ -515,21 +597,21 @@ final class SyslogParser {
   private boolean readBsdTimestamp() {
     int bsdEnd = bsdTimestampEnd(pos);
     if (bsdEnd > 0 && endsToken(bsdEnd)) {
-      timestampText = ascii(pos, bsdEnd);
       timestamp = bsdInstant(pos);
     } else {
       // Only a digit can begin an RFC 3339 timestamp; the regex runs for those alone.
-      if (pos >= n || !isDigit(b[pos])) {
+      if (pos >= n || !isDigit(at(pos))) {
         return false;
       }
       Matcher iso = RFC3339.matcher(ascii(pos, Math.min(n, pos + LONGEST_TIMESTAMP)));
       if (!(iso.lookingAt() && endsToken(pos + iso.end()))) {
         return false;
       }
-      timestampText = iso.group();
       timestamp = rfc3339Instant(iso, pos);
       bsdEnd = pos + iso.end();
     }
+    // Both forms are US-ASCII, so the bytes decode to the text the patterns matched.
+    timestampText = range(pos, bsdEnd);
     pos = bsdEnd;
     if (pos < n) {
       pos++;
@@ -543,24 +625,24 @@ final class SyslogParser {
    * {@code hh:mm:ss}. Read by hand, since a regex per message is a cost a flood feels.
    */
   private int bsdTimestampEnd(int at) {
-    if (at + 3 > n || month(at) < 0 || at + 4 >= n || b[at + 3] != ' ') {
+    if (at + 3 > n || month(at) < 0 || at + 4 >= n || at(at + 3) != ' ') {
       return -1;
     }
     int i = at + 4;
-    if (b[i] == ' ') {
-      if (i + 1 >= n || b[i + 1] < '1' || b[i + 1] > '9') {
+    if (at(i) == ' ') {
+      if (i + 1 >= n || at(i + 1) < '1' || at(i + 1) > '9') {
         return -1;
       }
       i += 2;
-    } else if (isDigit(b[i])) {
+    } else if (isDigit(at(i))) {
       i++;
-      if (i < n && isDigit(b[i])) {
+      if (i < n && isDigit(at(i))) {
         i++;
       }
     } else {
       return -1;
     }
-    if (i + 9 > n || b[i] != ' ' || !twoDigits(i + 1) || b[i + 3] != ':' || !twoDigits(i + 4) || b[i + 6] != ':'
+    if (i + 9 > n || at(i) != ' ' || !twoDigits(i + 1) || at(i + 3) != ':' || !twoDigits(i + 4) || at(i + 6) != ':'
         || !twoDigits(i + 7)) {
       return -1;
     }
@@ -570,7 +652,7 @@ final class SyslogParser {
   /** The month (1 to 12) whose English abbreviation begins at {@code at}, or -1. */
   private int month(int at) {
     for (int m = 0; m < 12; m++) {
-      if (b[at] == MONTHS.charAt(3 * m) && b[at + 1] == MONTHS.charAt(3 * m + 1) && b[at + 2] == MONTHS.charAt(3 * m + 2)) {
+      if (at(at) == MONTHS.charAt(3 * m) && at(at + 1) == MONTHS.charAt(3 * m + 1) && at(at + 2) == MONTHS.charAt(3 * m + 2)) {
         return m + 1;
       }
     }
@@ -578,14 +660,14 @@ final class SyslogParser {
   }
 
   private boolean twoDigits(int at) {
-    return isDigit(b[at]) && isDigit(b[at + 1]);
+    return isDigit(at(at)) && isDigit(at(at + 1));
   }
 
   private int number(int from, int to) {
     int value = 0;
     for (int i = from; i < to; i++) {
-      if (b[i] != ' ') {
-        value = value * 10 + (b[i] - '0');
+      if (at(i) != ' ') {
+        value = value * 10 + (at(i) - '0');
       }
     }
     return value;
@@ -604,7 +686,23 @@ final class SyslogParser {
     int hour = number(end - 8, end - 6);
     int minute = number(end - 5, end - 3);
     int second = number(end - 2, end);
-    ZonedDateTime received = receivedAt.get();
+    ZonedDateTime received = clock.get();
+    // A flood's timestamps change once a second, as the receive time does: most are the last one again.
+    ReceiveClock.BsdReading known = clock.lastBsd(received, bytes, this.offset + offset, this.offset + end);
+    if (known == null) {
+      known = readBsd(received, month, day, hour, minute, second, offset, end);
+      clock.rememberBsd(known);
+    }
+    if (known.problem() != null) {
+      error(known.problem() + " at offset " + offset);
+    }
+    return known.instant();
+  }
+
+  /** What the BSD timestamp in {@code [offset, end)} comes to against {@code received}; see {@link #bsdInstant}. */
+  private ReceiveClock.BsdReading readBsd(
+      ZonedDateTime received, Month month, int day, int hour, int minute, int second, int offset, int end) {
+    byte[] text = Arrays.copyOfRange(bytes, this.offset + offset, this.offset + end);
     int year = received.getYear();
     String problem = null;
     for (int y = year; y >= year - 1; y--) {
@@ -613,14 +711,13 @@ final class SyslogParser {
         if (y == year && t.isAfter(received.plusDays(1))) {
           continue;
         }
-        return t.toInstant();
+        return new ReceiveClock.BsdReading(received, text, t.toInstant(), null);
       } catch (DateTimeException e) {
         problem = problem == null ? e.getMessage() : problem;
       }
     }
-    errors.add("TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1)
-        + " (" + problem + ") at offset " + offset);
-    return null;
+    return new ReceiveClock.BsdReading(received, text, null,
+        "TIMESTAMP \"" + ascii(offset, end) + "\" is not a valid date and time in " + year + " or " + (year - 1) + " (" + problem + ")");
   }
 
   /**
@@ -628,30 +725,30 @@ final class SyslogParser {
    * MSG as what follows it and one space.
    */
   private boolean readTag(int start, int end) {
-    if (end - start < 2 || b[end - 1] != ':') {
+    if (end - start < 2 || at(end - 1) != ':') {
       return false;
     }
     int nameEnd = start;
-    while (nameEnd < end - 1 && b[nameEnd] != '[' && b[nameEnd] != ']' && b[nameEnd] != ':' && (b[nameEnd] & 0xff) > ' ') {
+    while (nameEnd < end - 1 && at(nameEnd) != '[' && at(nameEnd) != ']' && at(nameEnd) != ':' && (at(nameEnd) & 0xff) > ' ') {
       nameEnd++;
     }
     if (nameEnd == start) {
       return false;
     }
-    String pid = null;
+    long pid = ABSENT;
     if (nameEnd < end - 1) {
       // Only "[pid]" may stand between the name and the colon.
-      if (b[nameEnd] != '[' || b[end - 2] != ']' || end - 2 <= nameEnd) {
+      if (at(nameEnd) != '[' || at(end - 2) != ']' || end - 2 <= nameEnd) {
         return false;
       }
       for (int i = nameEnd + 1; i < end - 2; i++) {
-        if (b[i] == '[' || b[i] == ']') {
+        if (at(i) == '[' || at(i) == ']') {
           return false;
         }
       }
-      pid = end - 2 > nameEnd + 1 ? utf8(nameEnd + 1, end - 2) : null;
+      pid = end - 2 > nameEnd + 1 ? range(nameEnd + 1, end - 2) : ABSENT;
     }
-    appName = utf8(start, nameEnd);
+    appName = range(start, nameEnd);
     procId = pid;
     messageStart = end < n ? end + 1 : n;
     return true;
@@ -662,7 +759,7 @@ final class SyslogParser {
       return false;
     }
     for (int i = start; i < end; i++) {
-      if (!isPrintUsAscii(b[i])) {
+      if (!isPrintUsAscii(at(i))) {
         return false;
       }
     }
@@ -674,19 +771,19 @@ final class SyslogParser {
   /** Offset of the first space at or after {@code from}, or the end. */
   private int tokenEnd(int from) {
     int i = from;
-    while (i < n && b[i] != ' ') {
+    while (i < n && at(i) != ' ') {
       i++;
     }
     return i;
   }
 
   private boolean endsToken(int at) {
-    return at >= n || b[at] == ' ';
+    return at >= n || at(at) == ' ';
   }
 
   private boolean allDigits(int from, int to) {
     for (int i = from; i < to; i++) {
-      if (!isDigit(b[i])) {
+      if (!isDigit(at(i))) {
         return false;
       }
     }
@@ -703,16 +800,16 @@ final class SyslogParser {
 
   /** Bytes as ISO-8859-1, so that each char is one byte and offsets stay offsets. */
   private String ascii(int from, int to) {
-    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    return new String(bytes, offset + from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   private String utf8(int from, int to) {
-    return new String(b, from, to - from, StandardCharsets.UTF_8);
+    return new String(bytes, offset + from, to - from, StandardCharsets.UTF_8);
   }
 
   private String escaped(int from, int to) {
     byte[] part = new byte[to - from];
-    System.arraycopy(b, from, part, 0, part.length);
+    System.arraycopy(bytes, offset + from, part, 0, part.length);
     return HexDump.escaped(part);
   }
 
@@ -724,7 +821,6 @@ final class SyslogParser {
     return c >= 32 && c < 127 ? "'" + (char) c + "'" : "byte " + hex(c);
   }
 
-  /** The MSG as text: see {@link SyslogMessage#message()} for what is stripped and why. */
   /**
    * Whether {@code bytes} are well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no
    * surrogates, nothing above U+10FFFF), as the JDK's strict decoder decides, without its
@@ -778,42 +874,33 @@ final class SyslogParser {
     return true;
   }
 
-  private static final class Body {
-    private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+  private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
 
-    final String text;
-    final boolean utf8;
-    final boolean cut;
+  /** Finds the MSG's text in the parser's bytes and checks them for UTF-8. */
+  private void messageText() {
+    int from = textStart(bytes, offset + messageStart, offset + n) - offset;
+    text = range(from, textEnd(bytes, offset + from, offset + n) - offset);
+    messageIsUtf8 = isUtf8(bytes, offset + messageStart, offset + n);
+  }
 
-    private Body(String text, boolean utf8, boolean cut) {
-      this.text = text;
-      this.utf8 = utf8;
-      this.cut = cut;
+  /** Where the text of the MSG in {@code bytes[start..end)} begins: after a UTF-8 BOM, if there is one. */
+  private static int textStart(byte[] bytes, int start, int end) {
+    boolean bom = end - start >= 3 && bytes[start] == BOM[0] && bytes[start + 1] == BOM[1] && bytes[start + 2] == BOM[2];
+    return bom ? start + 3 : start;
+  }
+
+  /** Where the text of the MSG ending at {@code end} ends: before one NUL and then one LF or CR LF. */
+  private static int textEnd(byte[] bytes, int from, int end) {
+    int to = end;
+    if (to > from && bytes[to - 1] == 0) {
+      to--;
     }
-
-    static Body of(Bytes message) {
-      byte[] bytes = message.first(WINDOW).toByteArray();
-      return of(bytes, 0, bytes.length, message.size() > WINDOW);
-    }
-
-    /** The MSG in {@code bytes[start..end)}; {@code cut} when the record went on past the window. */
-    static Body of(byte[] bytes, int start, int end, boolean cut) {
-      int from = start;
-      int to = end;
-      if (to - from >= 3 && bytes[from] == BOM[0] && bytes[from + 1] == BOM[1] && bytes[from + 2] == BOM[2]) {
-        from += 3;
-      }
-      if (to > from && bytes[to - 1] == 0) {
+    if (to > from && bytes[to - 1] == '\n') {
+      to--;
+      if (to > from && bytes[to - 1] == '\r') {
         to--;
       }
-      if (to > from && bytes[to - 1] == '\n') {
-        to--;
-        if (to > from && bytes[to - 1] == '\r') {
-          to--;
-        }
-      }
-      boolean utf8 = isUtf8(bytes, start, end);
-      return new Body(new String(bytes, from, to - from, StandardCharsets.UTF_8), utf8, cut);
     }
+    return to;
   }
 }

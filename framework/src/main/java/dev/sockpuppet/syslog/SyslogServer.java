@@ -122,7 +122,12 @@ public final class SyslogServer implements FakeServer {
     return this;
   }
 
-  /** Bytes the recording keeps in memory before it spills to a temporary file (default 64 MiB). */
+  /**
+   * Bytes the recording keeps in memory before it spills to a temporary file (default 64 MiB). A
+   * message reads its fields from the recorded bytes while they are in memory, so those count here
+   * once; a message whose record spilled keeps its own copy of the record on the heap, outside this
+   * limit, so that it still reads after {@link #close()} deleted the file (see {@link SyslogMessage}).
+   */
   public SyslogServer withMemoryLimit(long bytes) {
     core.memoryLimit(bytes);
     return this;

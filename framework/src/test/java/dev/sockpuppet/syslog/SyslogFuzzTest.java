@@ -144,6 +144,68 @@ class SyslogFuzzTest {
   }
 
   @Test
+  void accessorsDoNotDependOnWhereTheRecordIsKept() {
+    // A message decodes its fields on first use, from the array it shares (the recording's slab, at
+    // some offset) or from its own copy (a record in pieces or spilled): every way must read alike.
+    Random random = new Random(20261121L);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] input = i % 4 == 0 ? randomBytes(random) : mutate(random, SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8));
+      int offset = random.nextInt(40);
+      byte[] padded = new byte[offset + input.length + random.nextInt(40)];
+      random.nextBytes(padded);
+      System.arraycopy(input, 0, padded, offset, input.length);
+      Bytes shared = Bytes.of(padded).slice(offset, offset + input.length);
+      int cut = input.length == 0 ? 0 : random.nextInt(input.length);
+      Bytes inPieces = Bytes.concat(Bytes.of(input, 0, cut), Bytes.of(input, cut, input.length - cut));
+      SyslogMessage fromShared = SyslogParser.parse(i, shared, null, Duration.ofNanos(i), SyslogParserTest.RECEIVED);
+      SyslogMessage fromCopy = SyslogParser.parse(i, inPieces, null, Duration.ofNanos(i), SyslogParserTest.RECEIVED);
+      String context = "input #" + i + ": " + Bytes.of(input);
+      List<Object> expected = accessors(fromShared);
+      assertNotNull(fromCopy.toString(), context); // another first ask: toString decodes the fields
+      assertEquals(expected, accessors(fromCopy), context);
+      assertEquals(fromShared, fromCopy, context);
+      assertEquals(fromShared.hashCode(), fromCopy.hashCode(), context);
+      assertEquals(Bytes.of(input), fromShared.raw(), context);
+    }
+  }
+
+  @Test
+  void manyThreadsReadingAFreshMessageAtOnceAllSeeTheSameFields() throws Exception {
+    Random random = new Random(99);
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int i = 0; i < 2_000; i++) {
+        byte[] input = mutate(random, SEEDS[random.nextInt(SEEDS.length)].getBytes(StandardCharsets.UTF_8));
+        SyslogMessage shared = SyslogParser.parse(i, Bytes.of(input), null, Duration.ZERO, SyslogParserTest.RECEIVED);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.Future<List<Object>>> reads = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          reads.add(pool.submit(() -> {
+            start.await();
+            return accessors(shared);
+          }));
+        }
+        List<Object> expected =
+            accessors(SyslogParser.parse(i, Bytes.of(input), null, Duration.ZERO, SyslogParserTest.RECEIVED));
+        for (java.util.concurrent.Future<List<Object>> read : reads) {
+          assertEquals(expected, read.get(10, java.util.concurrent.TimeUnit.SECONDS), "input #" + i + ": " + Bytes.of(input));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** What every accessor of {@code m} answers, in one list. */
+  static List<Object> accessors(SyslogMessage m) {
+    return List.of(
+        m.index(), m.format(), m.priority(), m.facility(), m.severity(), m.parseError(), m.timestampText(), m.timestamp(),
+        m.hostname(), m.appName(), m.procId(), m.msgId(), m.structuredData(), m.message(), m.messageBytes(),
+        m.messageIsUtf8(), m.raw(), m.sender(), m.at(), m.toString(), m.hashCode());
+  }
+
+  @Test
   void theHandWrittenUtf8CheckAgreesWithTheJdksStrictDecoder() {
     Random random = new Random(11);
     byte[][] edges = {
@@ -210,6 +272,28 @@ class SyslogFuzzTest {
       Bytes raw = Bytes.of("<13>" + text + " app: x");
       assertEquals(SyslogParser.parse(0, raw, null, Duration.ZERO, exact), SyslogParser.parse(0, raw, null, Duration.ZERO, cut),
           text + " received at " + exact);
+    }
+  }
+
+  @Test
+  void aRememberedBsdTimestampReadsAsAFreshlyReadOne() {
+    // The clock remembers the last BSD timestamp and what it came to; repeats, invalid dates (whose
+    // parse error names an offset that depends on the PRI's length) and changing receive times must
+    // read as they do against a clock that remembers nothing.
+    Random random = new Random(3);
+    String[] stamps = {"Nov 21 18:45:01", "Feb 30 10:00:00", "Feb 29 10:00:00", "Dec 31 23:59:59", "Jan  1 00:00:00", "Nov 22 19:00:01"};
+    java.time.ZonedDateTime[] times = {
+      SyslogParserTest.RECEIVED, SyslogParserTest.RECEIVED.plusSeconds(1),
+      java.time.ZonedDateTime.of(2028, 1, 1, 0, 0, 30, 0, java.time.ZoneId.of("Europe/Berlin"))};
+    ReceiveClock remembering = ReceiveClock.fixedAt(times[0]);
+    for (int round = 0; round < 5_000; round++) {
+      if (random.nextInt(50) == 0) {
+        remembering = ReceiveClock.fixedAt(times[random.nextInt(times.length)]);
+      }
+      Bytes raw = Bytes.of("<" + random.nextInt(192) + ">" + stamps[random.nextInt(stamps.length)] + " app: x");
+      java.time.ZonedDateTime received = remembering.get();
+      assertEquals(SyslogParser.parse(round, raw, null, Duration.ZERO, received),
+          SyslogParser.parse(round, raw, null, Duration.ZERO, remembering, null), raw + " received at " + received);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.Datagram;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -228,6 +230,48 @@ class SyslogServerTest {
       assertEquals("two", syslog.takeMessage().message());
     } finally {
       syslog.close();
+    }
+  }
+
+  @Test
+  void aMessageWhoseRecordSpilledAnswersEveryAccessorAfterTheFakeClosed() throws IOException {
+    String[] records = {
+      RFC5424,
+      "<165>1 2003-10-11T22:14:15.003Z host evntslog - ID47 [exampleSDID@32473 iut=\"3\"][p@1 class=\"h\\]i\"] text",
+      "<11>Nov 21 18:46:12 myapp[31047]: hello local",
+      "<13>Nov  1 08:05:01 vm myapp: hello 3164",
+      "<14>myapp[42]: with ident\0",
+      "<999>broken \u00e9\n",
+    };
+    List<SyslogMessage> messages;
+    List<Datagram> datagrams;
+    // A limit of 0 sends every recorded byte to the spill file, which close() deletes.
+    SyslogServer syslog = SyslogServer.create().withName("spilling").withMemoryLimit(0).start();
+    try (AFUNIXDatagramChannel app = AFUNIXDatagramChannel.open()) {
+      for (String record : records) {
+        send(app, syslog, record);
+      }
+      messages = syslog.awaitMessages(records.length);
+      datagrams = syslog.traffic().datagrams();
+    } finally {
+      syslog.close();
+    }
+    assertThrows(IllegalStateException.class, () -> datagrams.get(0).bytes().toByteArray(), "the spill file is gone");
+    for (int i = 0; i < records.length; i++) {
+      SyslogMessage m = messages.get(i);
+      SyslogMessage expected = SyslogMessage.parse(Bytes.of(records[i]));
+      List<Object> actual = new ArrayList<>(SyslogFuzzTest.accessors(m));
+      List<Object> reference = new ArrayList<>(SyslogFuzzTest.accessors(expected));
+      // index, sender, at, toString (which starts with the index) and the hash (over index and at)
+      // are the server's; the rest is the record's.
+      for (int field : new int[] {0, 17, 18, 19, 20}) {
+        actual.set(field, null);
+        reference.set(field, null);
+      }
+      assertEquals(reference, actual, records[i]);
+      assertEquals(expected.toString().replaceFirst("^#0 ", "#" + i + " "), m.toString());
+      assertEquals(i, m.index());
+      assertEquals(Bytes.of(records[i]), m.raw());
     }
   }
 

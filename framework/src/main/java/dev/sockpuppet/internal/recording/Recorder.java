@@ -53,7 +53,7 @@ public final class Recorder {
     return Duration.ofNanos(nanosNow());
   }
 
-  /** Time since this recording began, in nanoseconds; {@link #now()} without an object. */
+  /** Time since this recording began, in nanoseconds: {@link #now()} without an object, for records that keep it as a number. */
   public long nanosNow() {
     return System.nanoTime() - originNanos;
   }

@@ -89,6 +89,19 @@ public abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
       return ByteBuffer.wrap(array, offset, length).asReadOnlyBuffer();
     }
 
+    /**
+     * The array the bytes are in, shared: callers never write to it. With {@link #offset()} it
+     * lets a compact holder (a datagram log, a syslog message) keep the bytes without a segment.
+     */
+    public byte[] array() {
+      return array;
+    }
+
+    /** Where this segment's bytes start in {@link #array()}. */
+    public int offset() {
+      return offset;
+    }
+
     @Override
     public byte[] readOnlyArray() {
       return offset == 0 && length == array.length
@@ -106,6 +119,14 @@ public abstract sealed class Segment permits Segment.InMemory, Segment.Spilled {
       this.file = file;
       this.position = position;
       this.length = length;
+    }
+
+    SpillFile file() {
+      return file;
+    }
+
+    long position() {
+      return position;
     }
 
     @Override

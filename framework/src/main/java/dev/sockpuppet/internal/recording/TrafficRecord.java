@@ -8,7 +8,6 @@ import dev.sockpuppet.PeerCredentials;
 import dev.sockpuppet.RecordingUsage;
 import dev.sockpuppet.Traffic;
 import dev.sockpuppet.internal.Access;
-import dev.sockpuppet.internal.AppendOnlyList;
 import dev.sockpuppet.internal.Transcripts;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -32,7 +31,7 @@ public final class TrafficRecord implements Traffic {
   private final Duration timeout;
   private final Recorder recorder;
   private final List<ConnectionRecord> connections = new ArrayList<>();
-  private final List<Datagram> datagrams = new AppendOnlyList<>();
+  private final DatagramLog datagrams = new DatagramLog();
 
   public TrafficRecord(String fake, Duration timeout, long memoryLimit) {
     this.fake = fake;
@@ -54,16 +53,22 @@ public final class TrafficRecord implements Traffic {
     return connection;
   }
 
-  /** Records a whole datagram: every remaining byte of {@code payload}. */
+  /**
+   * Records a whole datagram: every remaining byte of {@code payload}. The value returned is made
+   * for the caller; the recording keeps the datagram compactly and makes equal values for {@link
+   * #datagrams()}.
+   */
   public Datagram recordDatagram(Direction direction, SocketAddress sender, SocketAddress receiver, ByteBuffer payload)
       throws IOException {
-    Bytes bytes =
-        payload.hasRemaining() ? Access.bytes().of(new Segment[] {recorder.store(payload)}) : Bytes.empty();
+    Segment segment = payload.hasRemaining() ? recorder.store(payload) : null;
+    Bytes bytes = segment == null ? Bytes.empty() : Access.bytes().of(new Segment[] {segment});
+    int index;
+    long atNanos;
     synchronized (this) {
-      Datagram datagram = new Datagram(datagrams.size(), direction, sender, receiver, bytes, recorder.now());
-      datagrams.add(datagram);
-      return datagram;
+      atNanos = recorder.nanosNow();
+      index = datagrams.add(direction, sender, receiver, segment, atNanos);
     }
+    return new Datagram(index, direction, sender, receiver, bytes, Duration.ofNanos(atNanos));
   }
 
   /** How much of the recording is in memory and how much in its spill file. */
@@ -108,7 +113,7 @@ public final class TrafficRecord implements Traffic {
 
   @Override
   public synchronized List<Datagram> datagrams() {
-    return List.copyOf(datagrams);
+    return datagrams.snapshot();
   }
 
   @Override
