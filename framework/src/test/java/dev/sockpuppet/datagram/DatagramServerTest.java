@@ -77,6 +77,29 @@ class DatagramServerTest {
     }
   }
 
+  /**
+   * The fake records a reply as it hands it to the operating system, and the program may read it
+   * before that call returns; a test that saw the reply arrive must find it on record at once,
+   * without waiting. Repeated, since the window is microseconds wide.
+   */
+  @Test
+  void aReplyTheProgramReceivedIsOnRecordAtOnce() throws IOException {
+    try (UdpServer server = UdpServer.create().withName("at-once").withResponder(DatagramResponder.echo()).start();
+        DatagramChannel client = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      for (int i = 0; i < 500; i++) {
+        String text = "ping " + i;
+        client.send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), server.address());
+        assertEquals(text, receiveText(client));
+        List<Datagram> all = server.traffic().datagrams();
+        assertEquals(2 * (i + 1), all.size(), "after exchange " + i + ": " + all);
+        Datagram reply = all.get(all.size() - 1);
+        assertEquals(Direction.SENT, reply.direction());
+        assertEquals(text, reply.bytes().text());
+      }
+      server.verify();
+    }
+  }
+
   @Test
   void replyWithComputesEachAnswerAndNullAnswersNothing() throws IOException {
     DatagramResponder upper =

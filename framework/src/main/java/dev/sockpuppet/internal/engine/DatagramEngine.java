@@ -404,7 +404,7 @@ public final class DatagramEngine implements FakeCore.Running {
     try {
       long deadline = System.nanoTime() + timeout.toNanos();
       long backoff = 10_000;
-      while (channel.send(payload.duplicate(), to) == 0) {
+      while (!sendOnRecord(to, payload)) {
         // The program's receive queue is full (a Unix datagram socket nobody reads) or the socket's
         // send buffer is: wait a little, bounded by the fake's timeout and its stop.
         if (stopping) {
@@ -423,7 +423,24 @@ public final class DatagramEngine implements FakeCore.Running {
         channel.configureBlocking(true);
       }
     }
-    traffic.recordDatagram(Direction.SENT, localAddress, asRecorded.apply(to), payload);
+  }
+
+  /**
+   * One non-blocking send, recorded if it left; false when the program's queue was full. Readers of
+   * the recording wait from before the system call until the record, since the program may read
+   * the datagram before the call returns.
+   */
+  private boolean sendOnRecord(SocketAddress to, ByteBuffer payload) throws IOException {
+    ByteBuffer sent = null;
+    traffic.datagramSendStarting();
+    try {
+      if (channel.send(payload.duplicate(), to) > 0 || !payload.hasRemaining()) {
+        sent = payload.duplicate();
+      }
+    } finally {
+      traffic.datagramSendEnded(localAddress, asRecorded.apply(to), sent);
+    }
+    return sent != null;
   }
 
   /** A send another thread asked the receive thread to make. */

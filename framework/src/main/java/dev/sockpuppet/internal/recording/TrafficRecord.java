@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The recording of one run of one fake: its connections and datagrams, over one {@link Recorder}.
@@ -32,6 +33,8 @@ public final class TrafficRecord implements Traffic {
   private final Recorder recorder;
   private final List<ConnectionRecord> connections = new ArrayList<>();
   private final DatagramLog datagrams = new DatagramLog();
+  /** Datagram sends between {@link #datagramSendStarting()} and their end; guarded by this. */
+  private int sendsInFlight;
 
   public TrafficRecord(String fake, Duration timeout, long memoryLimit) {
     this.fake = fake;
@@ -111,8 +114,57 @@ public final class TrafficRecord implements Traffic {
     return all.get(index);
   }
 
+  /**
+   * A datagram is about to be handed to the operating system, which never blocks: the program may
+   * have it before the send returns, so until {@link #datagramSendEnded} readers of {@link
+   * #datagrams()} wait for it, and a test that saw the program get a reply always finds the reply
+   * on record.
+   */
+  public synchronized void datagramSendStarting() {
+    sendsInFlight++;
+  }
+
+  /**
+   * Ends a send begun with {@link #datagramSendStarting()}: records the datagram if it left
+   * ({@code payloadIfSent} not null, every remaining byte of it), then lets waiting readers go.
+   */
+  public void datagramSendEnded(SocketAddress sender, SocketAddress receiver, ByteBuffer payloadIfSent) throws IOException {
+    try {
+      if (payloadIfSent != null) {
+        recordDatagram(Direction.SENT, sender, receiver, payloadIfSent);
+      }
+    } finally {
+      synchronized (this) {
+        sendsInFlight--;
+        notifyAll();
+      }
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Waits, for at most a second, while a send is between its system call and its record (a few
+   * microseconds), so that nothing the program already received is missing.
+   */
   @Override
   public synchronized List<Datagram> datagrams() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    boolean interrupted = false;
+    while (sendsInFlight > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break; // a send that takes this long is stuck in the OS; show what is on record
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     return datagrams.snapshot();
   }
 
