@@ -1,6 +1,7 @@
 package dev.sockpuppet.datagram;
 
 import dev.sockpuppet.Bytes;
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.Datagram;
 import dev.sockpuppet.Direction;
 import dev.sockpuppet.FakeServer;
@@ -10,6 +11,7 @@ import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Awaits;
 import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.engine.DatagramEngine;
+import dev.sockpuppet.internal.engine.DatagramScriptPlayer;
 import dev.sockpuppet.internal.engine.DatagramFaultSpec;
 import dev.sockpuppet.internal.engine.FakeCore;
 import dev.sockpuppet.internal.engine.Threads;
@@ -28,8 +30,9 @@ import java.util.function.Predicate;
 
 /**
  * What the datagram fakes, {@link UdpServer} and {@link UnixDatagramServer}, share: every datagram
- * recorded whole with its sender and time, a {@link DatagramResponder} that answers the sender,
- * {@link DatagramFault faults}, and the waits.
+ * recorded whole with its sender and time, a {@link DatagramResponder} that answers the sender or a
+ * {@link Script} played over the datagrams (each expect takes one whole datagram, each send
+ * replies to its sender), {@link DatagramFault faults}, and the waits.
  *
  * <p>Datagrams are recorded in the order they crossed, received and sent together ({@link
  * #datagrams()}); {@link #receivedDatagrams()} holds the program's alone. A datagram is recorded
@@ -47,6 +50,9 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
 
   final FakeCore core;
   private volatile DatagramResponder responder = DatagramResponder.sink();
+  /** A script to play instead of the responder, or null; the last of the two configured wins. */
+  private volatile Script script;
+  private volatile boolean unfinishedScriptsAllowed;
   /** Guarded by itself; configured before the first start, so it never changes while running. */
   private final List<DatagramFault> faults = new ArrayList<>();
   private volatile DatagramEngine engine;
@@ -80,6 +86,24 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
     Objects.requireNonNull(responder, "responder");
     core.requireNew("withResponder");
     this.responder = responder;
+    this.script = null;
+  }
+
+  final void configureScript(Script script) {
+    Objects.requireNonNull(script, "script");
+    core.requireNew("withScript");
+    try {
+      DatagramScriptPlayer.check(script);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(core.description() + ".withScript(…): " + e.getMessage(), e);
+    }
+    this.script = script;
+    this.responder = DatagramResponder.sink();
+  }
+
+  final void allowUnfinishedScripts() {
+    core.requireNew("withUnfinishedScriptsAllowed");
+    this.unfinishedScriptsAllowed = true;
   }
 
   final void configureFaults(DatagramFault... faults) {
@@ -114,11 +138,14 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
             specs = faults.stream().map(DatagramFault::spec).toList();
           }
           DatagramResponder answering = responder;
+          Script playing = script;
+          DatagramEngine.Receiver receiver =
+              playing != null
+                  ? new DatagramScriptPlayer(core.description(), playing, timeout(), run.problems(), unfinishedScriptsAllowed)
+                  : (datagram, replyTo, self) -> answer(answering, datagram, replyTo, self);
           DatagramEngine running =
               new DatagramEngine(
-                  Threads.prefix(name()), channel, run, timeout(),
-                  (datagram, replyTo, self) -> answer(answering, datagram, replyTo, self),
-                  specs, largestWhole(), this::asRecorded);
+                  Threads.prefix(name()), channel, run, timeout(), receiver, specs, largestWhole(), this::asRecorded);
           running.start();
           engine = running;
           return running;

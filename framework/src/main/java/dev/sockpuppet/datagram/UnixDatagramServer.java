@@ -1,5 +1,6 @@
 package dev.sockpuppet.datagram;
 
+import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.UnixSocketPaths;
 import dev.sockpuppet.internal.UnixSocketPlace;
 import java.io.IOException;
@@ -123,6 +124,34 @@ public final class UnixDatagramServer extends DatagramServer {
   /** What the fake answers to each datagram (default: nothing). */
   public UnixDatagramServer withResponder(DatagramResponder responder) {
     configureResponder(responder);
+    return this;
+  }
+
+  /**
+   * Plays {@code script} over the datagrams the program sends, in arrival order, instead of a
+   * responder (the last of the two configured wins). Each expect takes one whole datagram (a line
+   * needs no line end); the sends after it reply to that datagram's sender, one datagram each; a
+   * pause holds the fake's receiving meanwhile. A datagram that does not match fails its step, and
+   * a step's timeout runs from the end of the step before. Steps that need a connection (close,
+   * reset, half-close, stall, end of stream) are refused, as is a script that does not start with
+   * an expect.
+   *
+   * <pre>{@code
+   * UnixDatagramServer.create().withScript(Script.create()
+   *     .expectLineMatching("GET (?<key>\\w+)").sendText("VALUE ${key}")
+   *     .expectText("BYE").sendText("OK"))
+   * }</pre>
+   *
+   * @throws IllegalArgumentException naming the first step a datagram fake cannot play
+   */
+  public UnixDatagramServer withScript(Script script) {
+    configureScript(script);
+    return this;
+  }
+
+  /** Lets {@code verify()} pass although the script did not finish. */
+  public UnixDatagramServer withUnfinishedScriptsAllowed() {
+    allowUnfinishedScripts();
     return this;
   }
 

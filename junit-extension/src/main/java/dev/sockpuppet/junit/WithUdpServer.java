@@ -38,7 +38,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * @ManagedFake("name")} when a test has several fakes of that type.
  *
  * <p><b>Behaviour:</b> records every datagram and answers none, unless {@link #responder()} is
- * {@code ECHO} or {@link #reply()} is set (not both: that fails the test with an {@link
+ * {@code ECHO}, {@link #reply()} is set or a {@link #script()} plays the conversation (only one of
+ * them: more fails the test with an {@link
  * org.junit.jupiter.api.extension.ExtensionConfigurationException}). For a reply computed per
  * datagram, build the server yourself and hold it in a {@link ManagedFake} field. Faults (lost,
  * duplicated, cut or late datagrams) are declared with {@link #faults()}.
@@ -85,6 +86,17 @@ public @interface WithUdpServer {
 
   /** Bytes of recording kept in memory before spilling to a file; negative means the default (64 MiB). */
   long memoryLimit() default -1;
+
+  /**
+   * A script played over the datagrams the program sends, made by a {@link ScriptProvider} class
+   * (created like a {@link WithTcpServer#script()}): each expect takes one whole datagram, each
+   * send replies to its sender (see {@code withScript} on the server). Not with {@link
+   * #responder()} or {@link #reply()}. Default {@code ScriptProvider.class}: none.
+   */
+  Class<? extends ScriptProvider> script() default ScriptProvider.class;
+
+  /** Lets the test pass although the {@link #script()} did not run to its end. */
+  boolean unfinishedScriptsAllowed() default false;
 
   /**
    * Faults the server injects on purpose, one {@link PacketFault} each, e.g. {@code faults =

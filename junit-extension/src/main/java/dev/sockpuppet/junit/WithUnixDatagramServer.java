@@ -42,7 +42,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * @ManagedFake("name")} when a test has several fakes of that type.
  *
  * <p><b>Failure cases</b> ({@link org.junit.jupiter.api.extension.ExtensionConfigurationException}):
- * both {@code path} and {@code abstractName}; both {@code responder = ECHO} and {@code reply};
+ * both {@code path} and {@code abstractName}; more than one of {@code responder = ECHO}, {@code
+ * reply} and {@code script}; a script with a step a datagram fake cannot play;
  * malformed {@code permissions} or {@code timeout}; a path that is too long or whose directory is
  * missing (the message says which); a {@link PacketFault} without an attribute its type needs, with
  * one it does not use, or with an invalid value.
@@ -99,6 +100,17 @@ public @interface WithUnixDatagramServer {
 
   /** Bytes of recording kept in memory before spilling to a file; negative means the default (64 MiB). */
   long memoryLimit() default -1;
+
+  /**
+   * A script played over the datagrams the program sends, made by a {@link ScriptProvider} class
+   * (created like a {@link WithTcpServer#script()}): each expect takes one whole datagram, each
+   * send replies to its sender (see {@code withScript} on the server). Not with {@link
+   * #responder()} or {@link #reply()}. Default {@code ScriptProvider.class}: none.
+   */
+  Class<? extends ScriptProvider> script() default ScriptProvider.class;
+
+  /** Lets the test pass although the {@link #script()} did not run to its end. */
+  boolean unfinishedScriptsAllowed() default false;
 
   /**
    * Faults the server injects on purpose, one {@link PacketFault} each, e.g. {@code faults =

@@ -502,9 +502,17 @@ public final class DatagramEngine implements FakeCore.Running {
 
   private record Plan(boolean drop, int copies, int truncateTo, long delayNanos) {}
 
+  /** Whether the fake is stopping; a script's pause on the receive thread ends then (stop wakes the thread). */
+  public boolean stopping() {
+    return stopping;
+  }
+
   @Override
   public void stop() {
     stopping = true;
+    if (receiveThread != null) {
+      LockSupport.unpark(receiveThread); // a script's pause
+    }
     Joiner joiner = new Joiner();
     if (delays != null) {
       delays.shutdownNow();

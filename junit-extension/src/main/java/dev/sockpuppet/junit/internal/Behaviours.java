@@ -13,7 +13,6 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -148,20 +147,42 @@ final class Behaviours {
   }
 
   /**
-   * The datagram responder that {@code responder} and {@code reply} ask for; empty when neither is
-   * set (the fake keeps its default, record only).
+   * Configures the datagram behaviour that {@code responder}, {@code reply} and {@code script} ask
+   * for; with none set, the fake keeps its default (record only).
    *
-   * @throws ExtensionConfigurationException if both are set
+   * @throws ExtensionConfigurationException if more than one is set, the script class cannot be
+   *     instantiated, or its script has a step a datagram fake cannot play
    */
-  static Optional<DatagramResponder> datagramResponder(String origin, ResponderType type, String reply) {
-    if (type != ResponderType.SINK && !reply.isEmpty()) {
+  static void configureDatagram(
+      String origin, ResponderType type, String reply, Class<? extends ScriptProvider> script,
+      boolean unfinishedScriptsAllowed, Consumer<DatagramResponder> withResponder, Consumer<Script> withScript,
+      Runnable withUnfinishedScriptsAllowed) {
+    boolean hasScript = script != ScriptProvider.class;
+    List<String> chosen = new ArrayList<>();
+    if (type != ResponderType.SINK) {
+      chosen.add("responder = " + type);
+    }
+    if (!reply.isEmpty()) {
+      chosen.add("reply");
+    }
+    if (hasScript) {
+      chosen.add("script");
+    }
+    if (chosen.size() > 1) {
       throw new ExtensionConfigurationException(
-          origin + " sets responder = " + type + " and reply; a fake has one behaviour, so set only one of them");
+          origin + " sets " + String.join(" and ", chosen) + "; a fake has one behaviour, so set only one of them");
     }
     if (type == ResponderType.ECHO) {
-      return Optional.of(DatagramResponder.echo());
+      withResponder.accept(DatagramResponder.echo());
+    } else if (!reply.isEmpty()) {
+      withResponder.accept(DatagramResponder.reply(reply));
+    } else if (hasScript) {
+      Script made = script(script, "script", origin);
+      Configure.attribute(origin, "script", () -> withScript.accept(made));
     }
-    return reply.isEmpty() ? Optional.empty() : Optional.of(DatagramResponder.reply(reply));
+    if (unfinishedScriptsAllowed) {
+      withUnfinishedScriptsAllowed.run();
+    }
   }
 
   private static Script script(Class<? extends ScriptProvider> type, String attribute, String origin) {

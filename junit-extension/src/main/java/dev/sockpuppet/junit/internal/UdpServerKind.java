@@ -21,8 +21,9 @@ final class UdpServerKind extends FakeKind<WithUdpServer> {
     Configure.basics(
         declaration, settings, annotation.timeout(), annotation.memoryLimit(),
         server::withName, server::withTimeout, server::withMemoryLimit);
-    Behaviours.datagramResponder(declaration.origin(), annotation.responder(), annotation.reply())
-        .ifPresent(server::withResponder);
+    Behaviours.configureDatagram(
+        declaration.origin(), annotation.responder(), annotation.reply(), annotation.script(), annotation.unfinishedScriptsAllowed(),
+        server::withResponder, server::withScript, server::withUnfinishedScriptsAllowed);
     PacketFaults.configure(declaration.origin(), annotation.faults(), server::withFaults);
     return server;
   }

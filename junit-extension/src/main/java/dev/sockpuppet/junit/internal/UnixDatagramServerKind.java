@@ -25,7 +25,9 @@ final class UnixDatagramServerKind extends FakeKind<WithUnixDatagramServer> {
     Configure.unixPlace(
         origin, annotation.path(), annotation.abstractName(), annotation.permissions(),
         server::withPath, server::withAbstractName, server::withPermissions);
-    Behaviours.datagramResponder(origin, annotation.responder(), annotation.reply()).ifPresent(server::withResponder);
+    Behaviours.configureDatagram(
+        origin, annotation.responder(), annotation.reply(), annotation.script(), annotation.unfinishedScriptsAllowed(),
+        server::withResponder, server::withScript, server::withUnfinishedScriptsAllowed);
     PacketFaults.configure(declaration.origin(), annotation.faults(), server::withFaults);
     return server;
   }
