@@ -10,6 +10,10 @@ import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.junit.ManagedFake;
 import dev.sockpuppet.junit.SockpuppetExtension;
 import dev.sockpuppet.stream.UnixSocketServer;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,10 +69,15 @@ class JUnitInteropTest {
         .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60))));
   }
 
-  /** The container's program talked to the fake and read its answer. */
-  static void assertTalked(UnixSocketServer daemon, ContainerFake fake) {
-    assertThat(daemon.connection(0)).eventually().receivedExactly("PING\n").sentExactly("PONG\n");
-    assertTrue(fake.containerLogs().contains("out| PONG"), fake.containerLogs());
+  /** The one test of every passing fixture: the container's program talked to the fake and read its answer. */
+  interface Talks {
+    ContainerFake fake();
+
+    @Test
+    default void talks() {
+      assertThat(((UnixSocketServer) fake().fake()).connection(0)).eventually().receivedExactly("PING\n").sentExactly("PONG\n");
+      assertTrue(fake().containerLogs().contains("out| PONG"), fake().containerLogs());
+    }
   }
 
   @ParameterizedTest
@@ -115,6 +124,13 @@ class JUnitInteropTest {
         .collect(Collectors.toList());
   }
 
+  /** A fixture class: excluded by surefire, and run only through {@link #run(Class)}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @Tag("fixture")
+  @ExtendWith(OnlyThroughTestKit.class)
+  @interface Fixture {}
+
   /** Lets the fixtures run only through {@link #run(Class)}. */
   static final class OnlyThroughTestKit implements ExecutionCondition {
     @Override
@@ -125,25 +141,23 @@ class JUnitInteropTest {
     }
   }
 
-  @Tag("fixture")
-  @ExtendWith(OnlyThroughTestKit.class)
+  @Fixture
   @Testcontainers
-  static class StaticFieldsTestcontainersFirst {
+  static class StaticFieldsTestcontainersFirst implements Talks {
     @ManagedFake static final UnixSocketServer daemon = daemon();
     static final ContainerFake fake = ContainerFake.of(daemon).at("/run/app.sock");
     @Container static final GenericContainer<?> app = client(fake);
 
-    @Test
-    void talks() {
-      assertTalked(daemon, fake);
+    @Override
+    public ContainerFake fake() {
+      return fake;
     }
   }
 
-  @Tag("fixture")
-  @ExtendWith(OnlyThroughTestKit.class)
+  @Fixture
   @ExtendWith(SockpuppetExtension.class)
   @Testcontainers
-  static class StaticFieldsSockpuppetFirst {
+  static class StaticFieldsSockpuppetFirst implements Talks {
     @Container static final GenericContainer<?> app;
     @ManagedFake static final UnixSocketServer daemon = daemon();
     static final ContainerFake fake = ContainerFake.of(daemon).at("/run/app.sock");
@@ -152,31 +166,29 @@ class JUnitInteropTest {
       app = client(fake);
     }
 
-    @Test
-    void talks() {
-      assertTalked(daemon, fake);
+    @Override
+    public ContainerFake fake() {
+      return fake;
     }
   }
 
-  @Tag("fixture")
-  @ExtendWith(OnlyThroughTestKit.class)
+  @Fixture
   @Testcontainers
-  static class InstanceFieldsTestcontainersFirst {
+  static class InstanceFieldsTestcontainersFirst implements Talks {
     @ManagedFake final UnixSocketServer daemon = daemon();
     final ContainerFake fake = ContainerFake.of(daemon).at("/run/app.sock");
     @Container final GenericContainer<?> app = client(fake);
 
-    @Test
-    void talks() {
-      assertTalked(daemon, fake);
+    @Override
+    public ContainerFake fake() {
+      return fake;
     }
   }
 
-  @Tag("fixture")
-  @ExtendWith(OnlyThroughTestKit.class)
+  @Fixture
   @ExtendWith(SockpuppetExtension.class)
   @Testcontainers
-  static class InstanceFieldsSockpuppetFirst {
+  static class InstanceFieldsSockpuppetFirst implements Talks {
     @Container final GenericContainer<?> app;
     @ManagedFake final UnixSocketServer daemon = daemon();
     final ContainerFake fake = ContainerFake.of(daemon).at("/run/app.sock");
@@ -185,21 +197,16 @@ class JUnitInteropTest {
       app = client(fake);
     }
 
-    @Test
-    void talks() {
-      assertTalked(daemon, fake);
+    @Override
+    public ContainerFake fake() {
+      return fake;
     }
   }
 
-  @Tag("fixture")
-  @ExtendWith(OnlyThroughTestKit.class)
-  @Testcontainers
+  /** The instance-field fixture with a test that fails, and the container output extension. */
+  @Fixture
   @ContainerLogsOnFailure
-  static class FailingTest {
-    @ManagedFake final UnixSocketServer daemon = daemon();
-    final ContainerFake fake = ContainerFake.of(daemon).at("/run/app.sock");
-    @Container final GenericContainer<?> app = client(fake);
-
+  static class FailingTest extends InstanceFieldsTestcontainersFirst {
     @Test
     void expectsWhatNeverCame() {
       assertThat(daemon.connection(0)).receivedExactly("STATUS\n");
