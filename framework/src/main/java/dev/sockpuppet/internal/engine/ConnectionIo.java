@@ -173,6 +173,11 @@ public final class ConnectionIo implements LiveConnection {
         throw e;
       } catch (IOException e) {
         record.finishSent(pending, delivered, "the write failed: " + e.getMessage());
+        if (transport.writeFailureEndsOutputOnly()) {
+          // A pipe: the program stopped reading, but what it wrote is still to be read and recorded.
+          record.event(Kind.PIPE_CLOSED, Side.PEER, "the program no longer reads what the fake sends: " + e.getMessage());
+          throw e;
+        }
         record.event(Kind.RESET, Side.PEER, String.valueOf(e.getMessage()));
         transport.close();
         throw e;

@@ -74,6 +74,11 @@ public final class PipeTransport implements Transport {
   }
 
   @Override
+  public boolean writeFailureEndsOutputOnly() {
+    return true;
+  }
+
+  @Override
   public void shutdownOutput() {
     if (output != null) {
       output.end();

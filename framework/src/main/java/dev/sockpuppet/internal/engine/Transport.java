@@ -81,6 +81,16 @@ public interface Transport {
     return null;
   }
 
+  /**
+   * Whether a failed write ends the output alone. True for pipes: a broken pipe means the program
+   * closed the pipe it reads, while what it writes to the other one must still be read to its
+   * end (closing the transport then would lose output already in the pipe). False for sockets, where
+   * a failed write means the connection is gone.
+   */
+  default boolean writeFailureEndsOutputOnly() {
+    return false;
+  }
+
   /** The fake's address on this connection, or null if the transport has none. */
   SocketAddress localAddress();
 
