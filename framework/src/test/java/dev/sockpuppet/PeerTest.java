@@ -184,7 +184,9 @@ class PeerTest {
   void aPeerWithFaultsSendsInSlicesAndResetsAfterNBytes() throws Exception {
     try (TcpServer program = TcpServer.create().withResponder(Responder.lines(KV)).start();
         TcpPeer sliced = TcpPeer.to(program.port()).withName("sliced")
-            .withFault(Fault.slice(2, Duration.ofMillis(1)))
+            // 20 ms between pieces (8 pieces, 140 ms in all): a busy CI machine may hold the server's
+            // reader back for a few milliseconds, and with 1 ms all the pieces could wait in one read.
+            .withFault(Fault.slice(2, Duration.ofMillis(20)))
             .withScript(Script.create().sendLine("SET sliced yes").expectLine("OK"))
             .start()) {
       sliced.awaitFinished();
