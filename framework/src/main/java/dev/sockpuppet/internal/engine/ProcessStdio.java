@@ -196,8 +196,13 @@ public final class ProcessStdio implements FakeCore.Running {
         + "; stderr so far: " + HexDump.describe(stderr.record().received());
   }
 
-  /** Records the exit on connection #0, once; the detail says how the process ended. */
-  private void recordExit() {
+  /**
+   * Records the exit on connection #0, once; the detail says how the process ended. Synchronized:
+   * the process's exit callback and the stop both call it, and the one that comes second must not
+   * return before the first has put the event on record (a stop that did so let a test read the
+   * events without the exit).
+   */
+  private synchronized void recordExit() {
     try {
       if (process.isAlive() || !exitRecorded.compareAndSet(false, true)) {
         return;
