@@ -81,7 +81,7 @@ class ProcessPipesTest {
   @Test
   void aProcessThatIgnoresStdinAndNeverExitsIsKilledAndReapedAtTheStop() {
     ExternalTools.require("sleep");
-    ProcessPipes sleeper = ProcessPipes.create("sleep", "1000").withName("sleeper").start();
+    ProcessPipes sleeper = ProcessPipes.create("sleep", "1000").withName("pipes-sleeper").start();
     ProcessHandle handle = sleeper.processHandle();
     assertTrue(handle.isAlive());
     assertEquals(OptionalInt.empty(), sleeper.exitCode());
@@ -90,7 +90,7 @@ class ProcessPipesTest {
     assertTrue(sleeper.exitCode().isPresent());
     String exit = events(sleeper, Kind.PROCESS_EXITED).get(0).detail();
     assertTrue(exit.endsWith("after the fake's stop sent it SIGTERM"), exit);
-    assertEquals(List.of(), threadsOf("sleeper"));
+    assertEquals(List.of(), threadsOf("pipes-sleeper"));
   }
 
   @Test
@@ -100,7 +100,7 @@ class ProcessPipesTest {
     // SIG_IGN is inherited across exec, so the background sleep ignores SIGTERM too; it also
     // holds stdout open, so stdout never ends unless the stop kills it.
     ProcessPipes stubborn =
-        ProcessPipes.create("sh", "-c", "trap '' TERM; sleep 1000 & wait; wait").withName("stubborn")
+        ProcessPipes.create("sh", "-c", "trap '' TERM; sleep 1000 & wait; wait").withName("pipes-stubborn")
             .withStopGracePeriod(Duration.ZERO).start();
     ProcessHandle shell = stubborn.processHandle();
     ProcessHandle child = Awaitility.await("the shell to start its sleep").atMost(Duration.ofSeconds(10))
@@ -112,7 +112,7 @@ class ProcessPipesTest {
         .until(() -> !child.isAlive());
     String exit = events(stubborn, Kind.PROCESS_EXITED).get(0).detail();
     assertTrue(exit.endsWith("SIGTERM, then SIGKILL"), exit);
-    assertEquals(List.of(), threadsOf("stubborn"));
+    assertEquals(List.of(), threadsOf("pipes-stubborn"));
   }
 
   @Test
@@ -205,26 +205,26 @@ class ProcessPipesTest {
   void aStalledWriteIsBoundedAndReported() {
     ExternalTools.require("sleep");
     // sleep never reads its stdin: once the pipe is full, the write can only end by the timeout.
-    ProcessPipes sleeper = ProcessPipes.create("sleep", "1000").withName("stalled").withTimeout(Duration.ofMillis(300))
+    ProcessPipes sleeper = ProcessPipes.create("sleep", "1000").withName("pipes-stalled").withTimeout(Duration.ofMillis(300))
         .withStopGracePeriod(Duration.ZERO).start();
     UncheckedIOException stall = assertTimeoutPreemptively(STOP_BOUND,
         () -> assertThrows(UncheckedIOException.class, () -> sleeper.send(Bytes.of(new byte[4 * 1024 * 1024]))));
-    assertTrue(stall.getMessage().contains("stalled"), stall.getMessage());
+    assertTrue(stall.getMessage().contains("pipes-stalled"), stall.getMessage());
     assertTrue(sleeper.sent().size() < 4 * 1024 * 1024, sleeper.sent().size() + " bytes on record as sent");
     AssertionFailedError reported = assertTimeoutPreemptively(STOP_BOUND, () -> assertThrows(AssertionFailedError.class, sleeper::close));
-    assertTrue(reported.getMessage().contains("stalled"), reported.getMessage());
-    assertEquals(List.of(), threadsOf("stalled"));
+    assertTrue(reported.getMessage().contains("pipes-stalled"), reported.getMessage());
+    assertEquals(List.of(), threadsOf("pipes-stalled"));
   }
 
   @Test
   void aCommandThatDoesNotExistFailsTheStartClearly() {
-    ProcessPipes missing = ProcessPipes.create("sockpuppet-no-such-command", "--flag").withName("missing");
+    ProcessPipes missing = ProcessPipes.create("sockpuppet-no-such-command", "--flag").withName("pipes-missing");
     UncheckedIOException failure = assertThrows(UncheckedIOException.class, missing::start);
-    assertTrue(failure.getMessage().contains("ProcessPipes 'missing' could not start: cannot run `sockpuppet-no-such-command --flag`"),
+    assertTrue(failure.getMessage().contains("ProcessPipes 'pipes-missing' could not start: cannot run `sockpuppet-no-such-command --flag`"),
         failure.getMessage());
     assertTrue(failure.getMessage().contains("is it installed, and on the PATH?"), failure.getMessage());
     assertFalse(missing.isRunning());
-    assertEquals(List.of(), threadsOf("missing"));
+    assertEquals(List.of(), threadsOf("pipes-missing"));
     IllegalStateException notStarted = assertThrows(IllegalStateException.class, missing::pid);
     assertTrue(notStarted.getMessage().contains("call start() first"), notStarted.getMessage());
   }
