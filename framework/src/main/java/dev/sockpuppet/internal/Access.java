@@ -12,6 +12,7 @@ import dev.sockpuppet.internal.engine.Reaction;
 import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.internal.script.Step;
 import dev.sockpuppet.stream.StreamServer;
+import dev.sockpuppet.syslog.SyslogServer;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -65,8 +66,10 @@ public final class Access {
   }
 
   /**
-   * The core of a fake, for a fake built on another one: a {@code SyslogServer} runs on a {@code
-   * UnixDatagramServer} or a {@code TcpServer} and names itself in its messages.
+   * The core of a fake, for a fake built on another one (a {@code SyslogServer} runs on a {@code
+   * UnixDatagramServer} or a {@code TcpServer} and names itself in its messages), and for other
+   * Sockpuppet modules that hook into a fake's lifecycle (the Testcontainers module stops the
+   * containers given a fake before the fake stops).
    */
   @FunctionalInterface
   public interface CoreAccess {
@@ -75,6 +78,7 @@ public final class Access {
 
   private static volatile CoreAccess streamCores;
   private static volatile CoreAccess datagramCores;
+  private static volatile CoreAccess syslogCores;
   private static volatile BytesAccess bytes;
   private static volatile ScriptAccess scripts;
   private static volatile ResponderAccess responders;
@@ -92,9 +96,16 @@ public final class Access {
     datagramCores = access;
   }
 
+  /** Called once, by {@code SyslogServer}'s class initialisation. */
+  public static void setSyslogCores(CoreAccess access) {
+    syslogCores = access;
+  }
+
   /**
-   * The core of a stream or datagram server. An instance exists, so its class is initialised and
-   * has set its accessor.
+   * The core of a stream or datagram server or a syslog daemon. An instance exists, so its class is
+   * initialised and has set its accessor.
+   *
+   * @throws IllegalArgumentException for any other kind of fake
    */
   public static FakeCore core(Fake fake) {
     if (fake instanceof StreamServer) {
@@ -102,6 +113,9 @@ public final class Access {
     }
     if (fake instanceof DatagramServer) {
       return datagramCores.core(fake);
+    }
+    if (fake instanceof SyslogServer) {
+      return syslogCores.core(fake);
     }
     throw new IllegalArgumentException("no core access for " + fake);
   }

@@ -60,6 +60,10 @@ public final class SyslogServer implements FakeServer {
   /** The longest stream record kept whole unless {@link #withMaxMessageSize(int)} says otherwise. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = SyslogRecords.DEFAULT_MAX_RECORD;
 
+  static {
+    Access.setSyslogCores(fake -> ((SyslogServer) fake).core);
+  }
+
   private final SyslogTransport transport;
   private final FakeServer server;
   /** The fake this daemon runs on: exactly one of these four, as the transport says. */

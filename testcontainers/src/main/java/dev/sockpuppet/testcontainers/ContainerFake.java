@@ -5,8 +5,11 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import dev.sockpuppet.FakeServer;
+import dev.sockpuppet.datagram.DatagramServer;
 import dev.sockpuppet.datagram.UdpServer;
 import dev.sockpuppet.datagram.UnixDatagramServer;
+import dev.sockpuppet.internal.Access;
+import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
 import dev.sockpuppet.syslog.SyslogServer;
@@ -64,11 +67,13 @@ import org.testcontainers.lifecycle.Startable;
  *
  * <p><b>Lifecycle</b>: {@link #in(GenericContainer)} makes the container {@linkplain
  * GenericContainer#dependsOn(Startable...) depend on} this object, so starting the container starts
- * the fake first (a running fake is left running). {@link #stop()} stops every container given to
- * {@link #in(GenericContainer)} that still runs, then the fake: the fake outlives the containers
- * that use it. As a Testcontainers {@code @Container} field it is started and stopped by
- * Testcontainers' JUnit extension; a fake also managed by Sockpuppet's extension ({@code
- * @ManagedFake}) is adopted there if already running.
+ * the fake first (a running fake is left running). Stopping the fake, however it happens (its own
+ * {@code stop()} or {@code close()}, {@link #stop()}, Sockpuppet's JUnit extension in whichever
+ * order JUnit runs the after-callbacks), first stops every container given to {@link
+ * #in(GenericContainer)} that still runs: the fake outlives the containers that use it. As a
+ * Testcontainers {@code @Container} field it is started and stopped by Testcontainers' JUnit
+ * extension; a fake also managed by Sockpuppet's extension ({@code @ManagedFake}) is adopted there
+ * if already running.
  *
  * <p><b>Evidence</b>: the output of every container given to {@link #in(GenericContainer)} is kept
  * ({@link #containerLogs()}), also after the container is removed; {@link ContainerLogsOnFailure}
@@ -88,6 +93,11 @@ public final class ContainerFake implements Startable {
   private ContainerFake(FakeServer fake, boolean unix) {
     this.fake = fake;
     this.unix = unix;
+    if (fake instanceof StreamServer || fake instanceof DatagramServer || fake instanceof SyslogServer) {
+      // Whoever stops the fake (its own stop(), Sockpuppet's JUnit extension in whatever order JUnit
+      // runs the after-callbacks), the containers using it stop first, while it still serves.
+      Access.core(fake).beforeStop(this::stopContainers);
+    }
   }
 
   /**
@@ -177,7 +187,8 @@ public final class ContainerFake implements Startable {
           "say where " + fake.name() + "'s socket appears in the container first: ContainerFake.of(fake).at(\"/run/app.sock\")");
     }
     if (container.isRunning()) {
-      throw new IllegalStateException("hand " + fake.name() + " to the container before it starts");
+      throw new IllegalStateException("hand " + fake.name() + " to the container before it starts; a container that"
+          + " runs for the whole test class (a static @Container field) needs a fake that does too (a static field)");
     }
     container.dependsOn(this);
     if (!unix) {
@@ -309,16 +320,40 @@ public final class ContainerFake implements Startable {
   @Override
   public void stop() {
     RuntimeException failure = null;
+    try {
+      stopContainers();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      fake.stop();
+    } catch (RuntimeException | Error e) {
+      if (failure != null) {
+        e.addSuppressed(failure);
+      }
+      throw e;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Stops every container given to {@link #in(GenericContainer)} that still runs; idempotent. */
+  private void stopContainers() {
+    RuntimeException failure = null;
     for (ContainerOutput output : outputs) {
       try {
         if (output.container().isRunning()) {
           output.container().stop();
         }
       } catch (RuntimeException e) {
-        failure = e;
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
       }
     }
-    fake.stop();
     if (failure != null) {
       throw failure;
     }

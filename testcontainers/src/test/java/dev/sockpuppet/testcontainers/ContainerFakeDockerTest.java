@@ -3,6 +3,7 @@ package dev.sockpuppet.testcontainers;
 import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockpuppet.behaviour.Script;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.containers.GenericContainer;
@@ -103,6 +105,26 @@ class ContainerFakeDockerTest {
       assertThat(server.connection(0)).eventually().receivedExactly("HELLO\n").sentExactly("WELCOME\n");
     } finally {
       api.close();
+    }
+    assertNothingLeft(containerId, null);
+  }
+
+  @Test
+  void aRunningContainerCannotBeGivenAFakeAndTheErrorSaysWhy() {
+    UnixSocketServer daemon = UnixSocketServer.create().withName("late-daemon");
+    ContainerFake fake = ContainerFake.of(daemon).at("/run/app.sock");
+    String containerId;
+    try (GenericContainer<?> app = new GenericContainer<>(DockerSupport.image()).withCommand("sleep", "1000")
+        .withNetworkMode("none")) {
+      app.start();
+      containerId = app.getContainerId();
+
+      IllegalStateException refused = assertThrows(IllegalStateException.class, () -> fake.in(app));
+      assertTrue(refused.getMessage().contains("hand late-daemon to the container before it starts"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("a static @Container field) needs a fake that does too"), refused.getMessage());
+      assertFalse(daemon.isRunning(), "the refused hand-over started the fake");
+    } finally {
+      fake.close();
     }
     assertNothingLeft(containerId, null);
   }

@@ -2,9 +2,13 @@ package dev.sockpuppet.testcontainers;
 
 import static dev.sockpuppet.SocketAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.sockpuppet.ConnectionEvent;
+import dev.sockpuppet.ConnectionEvent.Kind;
+import dev.sockpuppet.ConnectionEvent.Side;
 import dev.sockpuppet.behaviour.LineRules;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.junit.ManagedFake;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -50,6 +55,10 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 class JUnitInteropTest {
   private static final String ENABLE = "sockpuppet.test.fixtures";
   private static final String CLIENT = "echo PING | nc.openbsd -N -U /run/app.sock; echo client done";
+  /** A client that stays connected until its container is stopped. */
+  private static final String LASTING_CLIENT = "(echo PING; exec sleep 1000) | nc.openbsd -U /run/app.sock";
+  /** The fake of the last fixture run that keeps its container running, for the checks after the run. */
+  private static final AtomicReference<UnixSocketServer> LAST_LASTING = new AtomicReference<>();
 
   @TempDir Path transcripts;
 
@@ -67,6 +76,13 @@ class JUnitInteropTest {
         .withCommand("sh", "-c", CLIENT)
         .withNetworkMode("none")
         .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60))));
+  }
+
+  /** A container whose client stays connected until the container stops. */
+  static GenericContainer<?> lastingClient(ContainerFake fake) {
+    return fake.in(new GenericContainer<>(DockerSupport.image())
+        .withCommand("sh", "-c", LASTING_CLIENT)
+        .withNetworkMode("none"));
   }
 
   /** The one test of every passing fixture: the container's program talked to the fake and read its answer. */
@@ -90,6 +106,33 @@ class JUnitInteropTest {
 
     assertEquals(List.of(), failures(results), "failures of " + fixture.getSimpleName());
     assertEquals(1, results.testEvents().succeeded().count(), "tests that passed in " + fixture.getSimpleName());
+    List<String> left = new ArrayList<>(DockerSupport.leftContainers());
+    left.removeAll(before);
+    assertEquals(List.of(), left, "containers left by " + fixture.getSimpleName());
+  }
+
+  /**
+   * With {@code @Testcontainers} on the class and the fake's field annotated (the usual way), JUnit
+   * runs Sockpuppet's after-callbacks first; the fake still outlives the container, whose client
+   * is therefore the one that ends the connection (the fake reads its end of stream, then closes).
+   */
+  @ParameterizedTest
+  @ValueSource(classes = {LastingStaticTestcontainersFirst.class, LastingInstanceTestcontainersFirst.class})
+  void theContainerStopsBeforeTheFakeWhateverOrderJUnitStopsThem(Class<?> fixture) {
+    List<String> before = DockerSupport.leftContainers();
+    LAST_LASTING.set(null);
+    EngineExecutionResults results = run(fixture);
+
+    assertEquals(List.of(), failures(results), "failures of " + fixture.getSimpleName());
+    assertEquals(1, results.testEvents().succeeded().count(), "tests that passed in " + fixture.getSimpleName());
+    UnixSocketServer daemon = LAST_LASTING.get();
+    assertFalse(daemon.isRunning(), "the fake still runs after the fixture");
+    List<ConnectionEvent> events = daemon.connection(0).events();
+    List<Kind> kinds = events.stream().map(ConnectionEvent::kind).toList();
+    int peerEnded = kinds.indexOf(Kind.HALF_CLOSED);
+    assertTrue(peerEnded >= 0 && events.get(peerEnded).side() == Side.PEER,
+        "the container's client never ended the connection, so the fake stopped first: " + events);
+    assertTrue(peerEnded < kinds.indexOf(Kind.CLOSED), "the fake closed before the container's client ended: " + events);
     List<String> left = new ArrayList<>(DockerSupport.leftContainers());
     left.removeAll(before);
     assertEquals(List.of(), left, "containers left by " + fixture.getSimpleName());
@@ -200,6 +243,42 @@ class JUnitInteropTest {
     @Override
     public ContainerFake fake() {
       return fake;
+    }
+  }
+
+  /** The one test of the fixtures whose container keeps running: the client connected and was answered. */
+  interface KeepsTalking {
+    UnixSocketServer lastingDaemon();
+
+    @Test
+    default void talks() {
+      LAST_LASTING.set(lastingDaemon());
+      assertThat(lastingDaemon().connection(0)).eventually().receivedExactly("PING\n").sentExactly("PONG\n");
+      assertTrue(lastingDaemon().connection(0).isOpen(), lastingDaemon().connection(0).events().toString());
+    }
+  }
+
+  @Fixture
+  @Testcontainers
+  static class LastingStaticTestcontainersFirst implements KeepsTalking {
+    @ManagedFake static final UnixSocketServer daemon = daemon();
+    @Container static final GenericContainer<?> app = lastingClient(ContainerFake.of(daemon).at("/run/app.sock"));
+
+    @Override
+    public UnixSocketServer lastingDaemon() {
+      return daemon;
+    }
+  }
+
+  @Fixture
+  @Testcontainers
+  static class LastingInstanceTestcontainersFirst implements KeepsTalking {
+    @ManagedFake final UnixSocketServer daemon = daemon();
+    @Container final GenericContainer<?> app = lastingClient(ContainerFake.of(daemon).at("/run/app.sock"));
+
+    @Override
+    public UnixSocketServer lastingDaemon() {
+      return daemon;
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -82,6 +83,8 @@ public final class FakeCore {
   private volatile Run run;
   private Running running;
   private TrafficRecord empty;
+  /** Run by every stop of a running fake, before it stops; see {@link #beforeStop}. */
+  private final List<Runnable> beforeStop = new CopyOnWriteArrayList<>();
 
   /**
    * @param kind the public class name, for messages, e.g. {@code TcpServer}
@@ -301,10 +304,30 @@ public final class FakeCore {
   }
 
   /**
+   * Has {@code hook} run whenever the running fake is about to stop, while it still serves: what
+   * uses the fake (a container given its socket) stops first, whoever stops the fake. Hooks run
+   * outside the lifecycle lock, may run more than once (two concurrent stops) and must therefore
+   * be idempotent; what they throw becomes a problem of the run, reported by the stop.
+   */
+  public void beforeStop(Runnable hook) {
+    beforeStop.add(Objects.requireNonNull(hook, "hook"));
+  }
+
+  /**
    * Stops the run, seals its recording and verifies it; see {@link dev.sockpuppet.Fake#stop()}.
    * Only the call that actually stopped the fake verifies.
    */
   public void stop() {
+    Run current = run;
+    if (state == State.RUNNING && current != null) {
+      for (Runnable hook : beforeStop) {
+        try {
+          hook.run();
+        } catch (RuntimeException | Error e) {
+          current.problems().add(description() + " could not stop what uses it before stopping", e);
+        }
+      }
+    }
     Run stopped;
     lifecycle.lock();
     try {
