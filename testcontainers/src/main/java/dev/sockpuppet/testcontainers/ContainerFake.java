@@ -296,7 +296,9 @@ public final class ContainerFake implements Startable {
 
   /**
    * What every container given to {@link #in(GenericContainer)} wrote to stdout and stderr so far,
-   * each under a header naming its image and id; kept after the containers are removed.
+   * each under a header naming its image and id; kept after the containers are removed. Per
+   * container, the first 64 Ki and the last 1 Mi characters are kept, with a line in between saying
+   * how much was left out.
    */
   public String containerLogs() {
     StringBuilder out = new StringBuilder();
