@@ -3,6 +3,7 @@ package dev.sockpuppet.internal.engine;
 import dev.sockpuppet.ConnectionEvent.Kind;
 import dev.sockpuppet.ConnectionEvent.Side;
 import dev.sockpuppet.internal.recording.ConnectionRecord;
+import java.io.Closeable;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,6 +118,22 @@ public final class NamedPipes {
         threadPrefix + "-pipes", record, transport, transport.threads(), timeout, run, behaviour, wrap);
   }
 
+  /**
+   * Opens {@code path} for reading and writing, which never blocks, so that every open of it, the
+   * ones blocked now and the ones still to come, returns at once while the handle is open: the pipe
+   * has a reader and a writer. A stop holds it until the thread that opens the pipe has ended, so a
+   * thread that reaches its open late (a busy machine) cannot block there for ever. Null when the
+   * pipe cannot be opened (it is gone, say), which leaves no open to wake.
+   */
+  static Closeable holdOpen(Path path) {
+    try {
+      return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(NamedPipes.class.getName()).log(System.Logger.Level.DEBUG, "holding " + path + " open", e);
+      return null;
+    }
+  }
+
   /** Ends an open of {@code path} that waits for the other end; harmless when none waits. */
   static void wake(Path path) {
     try {
@@ -142,8 +159,8 @@ public final class NamedPipes {
       }
 
       @Override
-      public void wake() {
-        NamedPipes.wake(path);
+      public Closeable holdOpen() {
+        return NamedPipes.holdOpen(path);
       }
 
       @Override
@@ -181,8 +198,8 @@ public final class NamedPipes {
       }
 
       @Override
-      public void wake() {
-        NamedPipes.wake(path);
+      public Closeable holdOpen() {
+        return NamedPipes.holdOpen(path);
       }
 
       @Override

@@ -1,5 +1,6 @@
 package dev.sockpuppet.internal.engine;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -7,6 +8,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,11 +39,16 @@ final class PipeInput {
 
   /** Where the bytes come from. */
   interface Source {
-    /** Opens the pipe; may block until the program opens its end, until {@link #wake()}. */
+    /** Opens the pipe; may block until the program opens its end, or while {@link #holdOpen()} holds. */
     ReadableByteChannel open() throws IOException;
 
-    /** Ends an {@link #open()} blocked now or soon, so the thread can see the transport closed. */
-    default void wake() {}
+    /**
+     * Makes every {@link #open()}, blocked now or still to come, return at once until the handle is
+     * closed, so the thread can see the transport closed; null when no open can block.
+     */
+    default Closeable holdOpen() {
+      return null;
+    }
 
     /** Whether end-of-file is a pause (the program may open the pipe again) rather than the end. */
     default boolean reopens() {
@@ -68,6 +75,8 @@ final class PipeInput {
   private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(QUEUED + 2);
   private final Thread thread;
   private volatile boolean closing;
+  /** What a stop holds open until the thread ended; closed by whichever sees that first. */
+  private final AtomicReference<Closeable> held = new AtomicReference<>();
   /** The channel the thread reads; guarded by this, so close() can close it. */
   private ReadableByteChannel channel;
   /** What the last read left of a chunk; only the reading caller touches it. */
@@ -152,16 +161,20 @@ final class PipeInput {
     closing = true;
     closeChannel();
     thread.interrupt(); // a thread waiting for room in the queue
-    long deadline = System.nanoTime() + Joiner.GRACE.toNanos();
-    try {
-      // The thread may be about to open the pipe just after a wake, so wake until it is gone.
-      while (thread.isAlive() && System.nanoTime() - deadline < 0) {
-        source.wake();
-        thread.join(5);
-        closeChannel();
+    if (thread.isAlive()) {
+      // Held until the thread ended, however late it reaches its open: then it cannot block there.
+      held.set(source.holdOpen());
+      if (!thread.isAlive()) {
+        releaseHeld();
       }
+    }
+    try {
+      thread.join(Joiner.GRACE.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (!thread.isAlive()) {
+      releaseHeld();
     }
     return !thread.isAlive();
   }
@@ -225,7 +238,12 @@ final class PipeInput {
       }
     } finally {
       closeChannel();
+      releaseHeld();
     }
+  }
+
+  private void releaseHeld() {
+    PipeOutput.closeQuietly(held.getAndSet(null));
   }
 
   /** Makes {@code opened} the channel close() closes; false (and closed) if the transport is closing. */

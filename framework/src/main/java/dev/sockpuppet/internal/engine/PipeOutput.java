@@ -1,6 +1,7 @@
 package dev.sockpuppet.internal.engine;
 
 import dev.sockpuppet.internal.Durations;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The writing half of a pipe transport: a named pipe the program reads, or a process's stdin.
@@ -33,11 +35,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PipeOutput implements IoWatchdog.Watched {
   /** Where the bytes go. */
   interface Sink {
-    /** Opens the pipe; may block until the program opens its end, until {@link #wake()}. */
+    /** Opens the pipe; may block until the program opens its end, or while {@link #holdOpen()} holds. */
     Opened open() throws IOException;
 
-    /** Ends an {@link #open()} blocked now or soon. */
-    default void wake() {}
+    /**
+     * Makes every {@link #open()}, blocked now or still to come, return at once until the handle is
+     * closed; null when no open can block.
+     */
+    default Closeable holdOpen() {
+      return null;
+    }
 
     /** The pipe in words, for messages. */
     String describe();
@@ -64,6 +71,8 @@ final class PipeOutput implements IoWatchdog.Watched {
   private volatile long writeDeadline;
   private volatile boolean closing;
   private volatile IOException openFailure;
+  /** What a stop holds open until the opening thread ended; closed by whichever sees that first. */
+  private final AtomicReference<Closeable> held = new AtomicReference<>();
   /** Guarded by this. */
   private Opened opened;
   private boolean outputEnded;
@@ -97,7 +106,12 @@ final class PipeOutput implements IoWatchdog.Watched {
       }
     } finally {
       openedLatch.countDown();
+      releaseHeld();
     }
+  }
+
+  private void releaseHeld() {
+    closeQuietly(held.getAndSet(null));
   }
 
   /** See {@link Transport#write}: waits for the program to open its end within the same bound. */
@@ -192,14 +206,20 @@ final class PipeOutput implements IoWatchdog.Watched {
       closeQuietly(was.channel());
       closeQuietly(was.keeper());
     }
-    long deadline = System.nanoTime() + Joiner.GRACE.toNanos();
-    try {
-      while (opener.isAlive() && System.nanoTime() - deadline < 0) {
-        sink.wake();
-        opener.join(5);
+    if (opener.isAlive()) {
+      // Held until the opener ended, however late it reaches its open: then it cannot block there.
+      held.set(sink.holdOpen());
+      if (!opener.isAlive()) {
+        releaseHeld();
       }
+    }
+    try {
+      opener.join(Joiner.GRACE.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (!opener.isAlive()) {
+      releaseHeld();
     }
     return !opener.isAlive();
   }
@@ -214,7 +234,7 @@ final class PipeOutput implements IoWatchdog.Watched {
     }
   }
 
-  static void closeQuietly(java.io.Closeable closeable) {
+  static void closeQuietly(Closeable closeable) {
     if (closeable == null) {
       return;
     }
