@@ -34,7 +34,9 @@ final class Tshark {
 
   /** Runs {@code tshark -r file args…}, asserts it exited 0 with nothing on stderr, returns stdout. */
   static String run(Path file, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString()));
+    // Checksums are verified: Wireshark skips that by default, and the export computes them all.
+    List<String> command = new ArrayList<>(List.of("tshark", "-n", "-o", "tcp.check_checksum:TRUE",
+        "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-r", file.toString()));
     command.addAll(Arrays.asList(args));
     ExternalTools.Result result = ExternalTools.run(command, "");
     // tshark run as root says so on stderr; that is about the machine, not the file.
