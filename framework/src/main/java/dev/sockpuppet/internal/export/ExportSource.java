@@ -1,6 +1,9 @@
 package dev.sockpuppet.internal.export;
 
+import dev.sockpuppet.Connection;
+import dev.sockpuppet.ConnectionEvent;
 import dev.sockpuppet.Traffic;
+import dev.sockpuppet.internal.recording.ConnectionRecord;
 import dev.sockpuppet.syslog.SyslogMessage;
 import java.util.List;
 import java.util.Objects;
@@ -18,5 +21,17 @@ import java.util.function.Supplier;
 public record ExportSource(Traffic traffic, boolean fakeConnects, Supplier<List<SyslogMessage>> syslogMessages) {
   public ExportSource {
     Objects.requireNonNull(traffic, "traffic");
+  }
+
+  /**
+   * A connection's chunks and events at one moment: under the recording's lock for Sockpuppet's own
+   * connections, one after the other for any other implementation.
+   */
+  static ConnectionRecord.Snapshot snapshot(Connection connection) {
+    if (connection instanceof ConnectionRecord record) {
+      return record.snapshot();
+    }
+    List<ConnectionEvent> events = connection.events();
+    return new ConnectionRecord.Snapshot(connection.chunks(), events);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sockpuppet.internal.export;
 
+import dev.sockpuppet.internal.Utf8;
 import java.io.IOException;
 import java.io.Writer;
 
@@ -121,7 +122,7 @@ final class Json {
         i++;
         continue;
       }
-      int length = sequenceLength(bytes, i);
+      int length = Utf8.sequenceLength(bytes, i, bytes.length);
       if (length == 0) {
         text.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
         i++;
@@ -131,49 +132,5 @@ final class Json {
       i += length;
     }
     return text.toString();
-  }
-
-  /**
-   * The length of the well-formed UTF-8 sequence starting at {@code i} (Unicode table 3-7: no
-   * overlong forms, no surrogates, nothing above U+10FFFF), or 0 if there is none there.
-   */
-  static int sequenceLength(byte[] bytes, int i) {
-    int b = bytes[i] & 0xFF;
-    int length;
-    int low = 0x80;
-    int high = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      length = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      length = 3;
-      if (b == 0xE0) {
-        low = 0xA0;
-      } else if (b == 0xED) {
-        high = 0x9F;
-      }
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      length = 4;
-      if (b == 0xF0) {
-        low = 0x90;
-      } else if (b == 0xF4) {
-        high = 0x8F;
-      }
-    } else {
-      return 0;
-    }
-    if (i + length > bytes.length) {
-      return 0;
-    }
-    int second = bytes[i + 1] & 0xFF;
-    if (second < low || second > high) {
-      return 0;
-    }
-    for (int k = 2; k < length; k++) {
-      int next = bytes[i + k] & 0xFF;
-      if (next < 0x80 || next > 0xBF) {
-        return 0;
-      }
-    }
-    return length;
   }
 }

@@ -83,16 +83,9 @@ public final class JsonLinesExporter {
   }
 
   private void connection(Traffic traffic, Connection connection) throws IOException {
-    List<Chunk> chunks;
-    List<ConnectionEvent> events;
-    if (connection instanceof ConnectionRecord record) {
-      ConnectionRecord.Snapshot snapshot = record.snapshot();
-      chunks = snapshot.chunks();
-      events = snapshot.events();
-    } else {
-      events = connection.events();
-      chunks = connection.chunks();
-    }
+    ConnectionRecord.Snapshot snapshot = ExportSource.snapshot(connection);
+    List<Chunk> chunks = snapshot.chunks();
+    List<ConnectionEvent> events = snapshot.events();
     Instant started = traffic.startedAt();
     json.begin("connection", traffic.fake());
     json.field("connection", connection.index());

@@ -186,16 +186,9 @@ public final class PcapngExporter {
     }
 
     void write() throws IOException {
-      List<Chunk> chunks;
-      List<ConnectionEvent> events;
-      if (connection instanceof ConnectionRecord record) {
-        ConnectionRecord.Snapshot snapshot = record.snapshot();
-        chunks = snapshot.chunks();
-        events = snapshot.events();
-      } else {
-        events = connection.events();
-        chunks = connection.chunks();
-      }
+      ConnectionRecord.Snapshot snapshot = ExportSource.snapshot(connection);
+      List<Chunk> chunks = snapshot.chunks();
+      List<ConnectionEvent> events = snapshot.events();
       int[] last = {lastIndex(chunks, Direction.RECEIVED), lastIndex(chunks, Direction.SENT)};
       // An end or reset recorded before a chunk of the same side (threads race to the record) waits
       // for that chunk, so that every recorded byte is in the stream before its FIN or RST.
