@@ -63,8 +63,11 @@ public final class TrafficExport {
   }
 
   /**
-   * The traffic of {@code fakes}, in this order. A {@code SyslogServer}'s parsed messages are in the
-   * JSON Lines too; a client peer's connections start with the fake's SYN.
+   * The traffic of {@code fakes}, in this order: the recording of each one's current (or last) run,
+   * as {@link Fake#traffic()} returns it now; a fake started again later begins a new recording,
+   * which this export does not see. A {@code SyslogServer}'s parsed messages are in the JSON Lines
+   * too (those received when a {@code write…} method runs); a client peer's connections start with
+   * the fake's SYN.
    */
   public static TrafficExport of(Fake... fakes) {
     Objects.requireNonNull(fakes, "fakes");
