@@ -3,6 +3,7 @@ package dev.sockpuppet.syslog;
 import dev.sockpuppet.Bytes;
 import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.Utf8;
 import dev.sockpuppet.internal.recording.Segment;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketAddress;
@@ -832,46 +833,7 @@ final class SyslogParser {
 
   /** {@link #isUtf8(byte[])} for {@code bytes[from..to)}. */
   static boolean isUtf8(byte[] bytes, int from, int to) {
-    int i = from;
-    int n = to;
-    while (i < n) {
-      int c = bytes[i] & 0xff;
-      if (c < 0x80) {
-        i++;
-        continue;
-      }
-      int length;
-      int low = 0x80;
-      int high = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) {
-        length = 2;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        length = 3;
-        low = c == 0xe0 ? 0xa0 : 0x80;
-        high = c == 0xed ? 0x9f : 0xbf;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        length = 4;
-        low = c == 0xf0 ? 0x90 : 0x80;
-        high = c == 0xf4 ? 0x8f : 0xbf;
-      } else {
-        return false;
-      }
-      if (i + length > n) {
-        return false;
-      }
-      int second = bytes[i + 1] & 0xff;
-      if (second < low || second > high) {
-        return false;
-      }
-      for (int k = 2; k < length; k++) {
-        int next = bytes[i + k] & 0xff;
-        if (next < 0x80 || next > 0xbf) {
-          return false;
-        }
-      }
-      i += length;
-    }
-    return true;
+    return Utf8.isWellFormed(bytes, from, to);
   }
 
   private static final byte[] BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};

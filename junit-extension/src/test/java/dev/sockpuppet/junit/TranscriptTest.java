@@ -1,5 +1,6 @@
 package dev.sockpuppet.junit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -55,7 +56,8 @@ class TranscriptTest {
     TestKit kit = TestKit.run(Evidence.class, Mode.SEQUENTIAL, Map.of("sockpuppet.transcripts.write", "always"));
     assertEquals(Status.SUCCESSFUL, kit.test(PASSES).getStatus());
     assertTrue(Files.isRegularFile(methodDirectory(kit, "passes").resolve("api.txt")));
-    assertEquals(List.of("api.txt"), kit.files().get(PASSES).stream().map(f -> f.getPath().getFileName().toString()).toList());
+    assertEquals(List.of("api.txt", "api.pcapng", "api.jsonl"),
+        kit.files().get(PASSES).stream().map(f -> f.getPath().getFileName().toString()).toList());
   }
 
   @Test
@@ -96,7 +98,7 @@ class TranscriptTest {
         assertEquals(List.of(), log.above(Level.FINE), log::describe);
         assertTrue(log.all().stream().noneMatch(r -> mentions(r, "FileAlreadyExists")), log::describe);
         List<FileEntry> published = kit.files().get(FAILS_ON_PURPOSE);
-        assertEquals(1, published.size(), () -> kit.files().toString());
+        assertEquals(3, published.size(), () -> kit.files().toString());
         // Both the file and the attachment hold this run's transcript, not the previous one's.
         String transcript = Files.readString(published.get(0).getPath(), StandardCharsets.UTF_8);
         assertTrue(transcript.contains("run " + run), transcript);
@@ -122,11 +124,16 @@ class TranscriptTest {
       assertEquals(header + Files.readString(file, StandardCharsets.UTF_8), transcripts.get(0).getMessage());
       assertTrue(kit.files().isEmpty(), () -> kit.files().toString());
       assertEquals(List.of(), log.above(Level.FINE), log::describe);
-      // Tests running alongside log too; what this run logged is about its own transcripts.
+      // Tests running alongside log too; what this run logged is about its own files: the
+      // transcript, the pcapng and the JSON Lines.
       List<LogRecord> debug = log.mentioning(kit.transcripts().toString());
-      assertEquals(1, debug.size(), log::describe);
-      assertTrue(debug.get(0).getMessage().startsWith("did not publish the transcript " + file + ": "), log::describe);
-      assertNull(debug.get(0).getThrown(), log::describe);
+      assertEquals(3, debug.size(), log::describe);
+      String base = file.toString().substring(0, file.toString().length() - ".txt".length());
+      for (int i = 0; i < 3; i++) {
+        String name = base + List.of(".txt", ".pcapng", ".jsonl").get(i);
+        assertTrue(debug.get(i).getMessage().startsWith("did not publish " + name + ": "), log::describe);
+        assertNull(debug.get(i).getThrown(), log::describe);
+      }
     }
   }
 
@@ -195,8 +202,25 @@ class TranscriptTest {
     assertTrue(apiTranscript.contains("PING") && apiTranscript.contains("PONG"), apiTranscript);
     assertTrue(transcripts.get(1).getMessage().startsWith("transcript of fake 'daemon' (also in "), transcripts.get(1).getMessage());
     List<FileEntry> published = kit.files().get(FAILS);
-    assertEquals(List.of("api.txt", "daemon.txt"), published.stream().map(f -> f.getPath().getFileName().toString()).toList());
+    assertEquals(
+        List.of("api.txt", "api.pcapng", "api.jsonl", "daemon.txt", "daemon.pcapng", "daemon.jsonl"),
+        published.stream().map(f -> f.getPath().getFileName().toString()).toList());
     assertEquals(apiTranscript, Files.readString(published.get(0).getPath(), StandardCharsets.UTF_8));
+    // Next to each transcript, the recording as pcapng (a section header first) and as JSON Lines.
+    for (String fake : List.of("api", "daemon")) {
+      Path pcapng = methodDirectory(kit, "fails").resolve(fake + ".pcapng");
+      byte[] magic = Arrays.copyOf(Files.readAllBytes(pcapng), 4);
+      assertArrayEquals(new byte[] {0x0A, 0x0D, 0x0D, 0x0A}, magic, pcapng.toString());
+      assertEquals(Files.size(pcapng), Files.size(published.stream()
+          .filter(f -> f.getPath().getFileName().toString().equals(fake + ".pcapng")).findFirst().orElseThrow().getPath()));
+      assertEquals("application/x-pcapng", published.stream()
+          .filter(f -> f.getPath().getFileName().toString().equals(fake + ".pcapng")).findFirst().orElseThrow()
+          .getMediaType().orElseThrow());
+    }
+    List<String> jsonl = Files.readAllLines(methodDirectory(kit, "fails").resolve("api.jsonl"), StandardCharsets.UTF_8);
+    assertTrue(jsonl.get(0).startsWith("{\"type\":\"fake\",\"fake\":\"TcpServer 'api'\""), jsonl.get(0));
+    assertTrue(jsonl.stream().anyMatch(line -> line.startsWith("{\"type\":\"chunk\"") && line.contains("\"text\":\"PING\\n\"")),
+        () -> String.join("\n", jsonl));
     // The socket file went away although the test failed.
     Path socket = Path.of(kit.report(FAILS, "socket"));
     assertTrue(Files.notExists(socket), "socket file left behind: " + socket);

@@ -138,14 +138,35 @@ public final class ConnectionRecord implements Connection {
   public List<Chunk> chunks() {
     lock.lock();
     try {
-      List<Chunk> all = new ArrayList<>(chunks.size());
-      for (int i = 0; i < chunks.size(); i++) {
-        all.add(chunks.chunk(i, received, sent));
-      }
-      return Collections.unmodifiableList(all);
+      return chunksLocked();
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The chunks and the events as they stood at one moment, taken under one lock: what an export of
+   * a live connection needs, so that no event refers to a chunk it does not hold, and no chunk to
+   * a close it lacks.
+   */
+  public Snapshot snapshot() {
+    lock.lock();
+    try {
+      return new Snapshot(chunksLocked(), List.copyOf(events));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The chunks and events of a connection at one moment; see {@link #snapshot()}. */
+  public record Snapshot(List<Chunk> chunks, List<ConnectionEvent> events) {}
+
+  private List<Chunk> chunksLocked() {
+    List<Chunk> all = new ArrayList<>(chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      all.add(chunks.chunk(i, received, sent));
+    }
+    return Collections.unmodifiableList(all);
   }
 
   @Override

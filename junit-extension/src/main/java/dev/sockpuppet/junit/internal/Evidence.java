@@ -1,6 +1,7 @@
 package dev.sockpuppet.junit.internal;
 
 import dev.sockpuppet.Fake;
+import dev.sockpuppet.export.TrafficExport;
 import dev.sockpuppet.syslog.SyslogMessage;
 import dev.sockpuppet.syslog.SyslogServer;
 import java.io.IOException;
@@ -12,13 +13,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Stops a context's fakes when it ends and keeps the evidence: on failure (the test's own, or a
  * fake's {@code verify()}), the transcript of every fake the test could see is added to the failure
  * and, per {@code sockpuppet.transcripts.write}, written to {@code <dir>/<class>/<method>/<fake>.txt}
- * and published as a report attachment.
+ * with the recording next to it as {@code <fake>.pcapng} (for Wireshark) and {@code <fake>.jsonl}
+ * (JSON Lines), all three published as report attachments.
  *
  * <p>The order matters: stop the fakes (which verifies them, and puts the closing events in the
  * recording), render and keep the transcripts, and only then close the fakes, because closing
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class Evidence {
   private static final System.Logger LOG = System.getLogger(Evidence.class.getName());
+  /** The files kept per fake: the transcript, the pcapng capture and the JSON Lines. */
+  private static final List<String> EXTENSIONS = List.of(".txt", ".pcapng", ".jsonl");
 
   private Evidence() {}
 
@@ -70,28 +75,47 @@ public final class Evidence {
     Throwable carrier = failure != null ? failure : problems.isEmpty() ? null : problems.get(0);
     Set<String> fileNames = new HashSet<>();
     for (TrackedFake fake : shown) {
-      String fileName = uniqueFileName(fake.name(), fileNames);
+      String baseName = uniqueBaseName(fake.name(), fileNames);
       boolean writes = settings.transcripts().writes(failed);
       if (!writes && carrier == null) {
         // A passing test needs no transcript; rendering one for every test would cost more than
         // the fake itself.
         if (settings.transcripts() == TranscriptMode.ON_FAILURE) {
-          deleteStale(directory.resolve(fileName));
+          for (String extension : EXTENSIONS) {
+            deleteStale(directory.resolve(baseName + extension));
+          }
         }
         continue;
       }
       String transcript = transcript(fake.fake());
       Path file = null;
       if (writes) {
-        file = write(directory.resolve(fileName), transcript);
+        file = write(directory.resolve(baseName + ".txt"), transcript);
         if (file != null) {
-          publish(context, fileName, file);
+          publish(context, baseName + ".txt", file);
+          // The same recording for Wireshark and for scripts, next to the transcript.
+          exportAndPublish(context, directory.resolve(baseName + ".pcapng"), TrafficExport.of(fake.fake())::writePcapng);
+          exportAndPublish(context, directory.resolve(baseName + ".jsonl"), TrafficExport.of(fake.fake())::writeJsonLines);
         }
       }
       if (carrier != null) {
         carrier.addSuppressed(new FakeTranscript(fake.name(), transcript, file));
       }
     }
+  }
+
+  /**
+   * Writes an export of a fake's recording and publishes it; a failure to is logged, like a
+   * transcript's, and costs only that file.
+   */
+  private static void exportAndPublish(ExtensionContext context, Path file, Consumer<Path> export) {
+    try {
+      export.accept(file);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not write the Sockpuppet export " + file, e);
+      return;
+    }
+    publish(context, file.getFileName().toString(), file.toAbsolutePath());
   }
 
   /**
@@ -151,11 +175,12 @@ public final class Evidence {
     return id.substring(colon + 1, id.length() - 1);
   }
 
-  private static String uniqueFileName(String fakeName, Set<String> taken) {
+  /** {@code api}, or {@code api-2} for a second fake of that name; the files add their extensions. */
+  private static String uniqueBaseName(String fakeName, Set<String> taken) {
     String base = safe(fakeName);
-    String candidate = base + ".txt";
+    String candidate = base;
     for (int i = 2; !taken.add(candidate); i++) {
-      candidate = base + "-" + i + ".txt";
+      candidate = base + "-" + i;
     }
     return candidate;
   }
@@ -197,9 +222,9 @@ public final class Evidence {
       FilePublisher.publish(context, name, file);
     } catch (LinkageError e) {
       // JUnit before 5.14 has no publishFile with org.junit.jupiter.api.MediaType.
-      LOG.log(System.Logger.Level.DEBUG, () -> "this JUnit cannot publish files; the transcript stays at " + file);
+      LOG.log(System.Logger.Level.DEBUG, () -> "this JUnit cannot publish files; the file stays at " + file);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "did not publish the transcript " + file + ": " + causes(e));
+      LOG.log(System.Logger.Level.DEBUG, () -> "did not publish " + file + ": " + causes(e));
     }
   }
 

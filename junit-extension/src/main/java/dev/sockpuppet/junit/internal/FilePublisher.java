@@ -1,5 +1,6 @@
 package dev.sockpuppet.junit.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +20,17 @@ final class FilePublisher {
     // A rerun without "clean" finds the previous run's attachment in the same output directory;
     // the newest transcript replaces it.
     context.publishFile(
-        name, MediaType.TEXT_PLAIN_UTF_8, target -> Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING));
+        name, mediaType(name), target -> Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING));
+  }
+
+  /** A transcript is text; a capture is pcapng; JSON Lines are UTF-8 JSON, one object a line. */
+  private static MediaType mediaType(String name) {
+    if (name.endsWith(".pcapng")) {
+      return MediaType.create("application", "x-pcapng");
+    }
+    if (name.endsWith(".jsonl")) {
+      return MediaType.create("application", "jsonl", StandardCharsets.UTF_8);
+    }
+    return MediaType.TEXT_PLAIN_UTF_8;
   }
 }
