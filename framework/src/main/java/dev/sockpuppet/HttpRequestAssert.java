@@ -104,11 +104,12 @@ public final class HttpRequestAssert {
     Bytes body = request.body();
     long at = expected.mismatch(body);
     if (at >= 0) {
+      boolean text = HexDump.readsAsText(expected, at) && HexDump.readsAsText(body, at);
       throw fail(
-          "has a body that differs from the expected at offset " + at + " (expected " + expected.size()
-              + " bytes, it has " + body.size() + ")\nexpected:\n" + HexDump.window(expected, at) + "actual:\n"
-              + HexDump.window(body, at),
-          expected.text(), body.text());
+          "has a body that differs from the expected at offset " + at + " (expected " + HexDump.count(expected.size())
+              + ", it has " + HexDump.count(body.size()) + ")\n" + HexDump.pointAt("expected", expected, "body", body, at)
+              + HexDump.compare("expected", expected, "body", body, at),
+          HexDump.forDiff(expected, at, text), HexDump.forDiff(body, at, text));
     }
     return this;
   }
@@ -124,7 +125,7 @@ public final class HttpRequestAssert {
     Objects.requireNonNull(expected, "expected");
     if (!request.body().contains(expected)) {
       throw fail("has a body without " + HexDump.quoted(Bytes.of(expected)) + "; its body is "
-          + HexDump.describe(request.body()), expected, request.body().text());
+          + HexDump.describe(request.body()), expected, HexDump.describe(request.body()));
     }
     return this;
   }
