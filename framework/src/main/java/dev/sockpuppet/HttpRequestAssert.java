@@ -25,6 +25,9 @@ import org.opentest4j.AssertionFailedError;
  * HttpRequest#await(Fake, String, String)}.
  */
 public final class HttpRequestAssert {
+  /** Bodies up to this size go whole into an IDE's diff. */
+  private static final long WHOLE_BODY = 4096;
+
   private final HttpRequest request;
 
   HttpRequestAssert(HttpRequest request) {
@@ -105,11 +108,12 @@ public final class HttpRequestAssert {
     long at = expected.mismatch(body);
     if (at >= 0) {
       boolean text = HexDump.readsAsText(expected, at) && HexDump.readsAsText(body, at);
+      // Small text bodies go to the IDE whole; larger ones as the window around the difference.
+      boolean whole = text && expected.size() <= WHOLE_BODY && body.size() <= WHOLE_BODY;
       throw fail(
           "has a body that differs from the expected at offset " + at + " (expected " + HexDump.count(expected.size())
-              + ", it has " + HexDump.count(body.size()) + ")\n" + HexDump.pointAt("expected", expected, "body", body, at)
-              + HexDump.compare("expected", expected, "body", body, at),
-          HexDump.forDiff(expected, at, text), HexDump.forDiff(body, at, text));
+              + ", it has " + body.size() + ")\n" + HexDump.difference("expected", expected, "body", body, at),
+          whole ? expected.text() : HexDump.forDiff(expected, at, text), whole ? body.text() : HexDump.forDiff(body, at, text));
     }
     return this;
   }

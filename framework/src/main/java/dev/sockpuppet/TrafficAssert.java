@@ -236,8 +236,7 @@ public final class TrafficAssert {
     if (connections.size() == 1) {
       return "on its only connection, #0, it " + direction.verb() + " " + HexDump.describe(side.apply(connections.get(0)));
     }
-    StringBuilder out = new StringBuilder("it had ").append(connections.size()).append(" connections; it ")
-        .append(direction.verb());
+    StringBuilder out = new StringBuilder("it ").append(direction.verb());
     for (int i = 0; i < connections.size(); i++) {
       if (i == SHOWN_EACH_END && connections.size() > 2 * SHOWN_EACH_END) {
         out.append("\n  … ").append(connections.size() - 2 * SHOWN_EACH_END).append(" connections not shown");

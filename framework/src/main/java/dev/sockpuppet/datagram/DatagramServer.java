@@ -278,7 +278,7 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
             timeout(),
             () -> receivedDatagrams().stream().filter(d -> d.bytes().equals(expected)).findFirst(),
             Optional::isPresent,
-            () -> describeReceived() + nearest(expected));
+            () -> describeReceived().stripTrailing() + nearest(expected));
     return found.orElseThrow();
   }
 
@@ -350,8 +350,7 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
     }
     return "\nnearest: datagram #" + best.index() + " from " + best.sender() + " differs at offset " + bestCommon
         + " (expected " + HexDump.count(expected.size()) + ", it has " + HexDump.count(best.size()) + ")\n"
-        + HexDump.pointAt("expected", expected, "datagram #" + best.index(), best.bytes(), bestCommon)
-        + HexDump.compare("expected", expected, "datagram #" + best.index(), best.bytes(), bestCommon);
+        + HexDump.difference("expected", expected, "datagram #" + best.index(), best.bytes(), bestCommon);
   }
 
   @Override

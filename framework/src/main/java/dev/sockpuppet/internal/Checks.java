@@ -71,8 +71,7 @@ public final class Checks {
     String message =
         subject + " " + verb + " bytes that differ from the expected at offset " + at + where(actual, at)
             + " (expected " + HexDump.count(expected.size()) + ", " + verb + " " + HexDump.count(actual.size()) + ")\n"
-            + HexDump.pointAt("expected", expected, verb, actual, at)
-            + HexDump.compare("expected", expected, verb, actual, at);
+            + HexDump.difference("expected", expected, verb, actual, at);
     boolean text = HexDump.readsAsText(expected, at) && HexDump.readsAsText(actual, at);
     return new AssertionFailedError(message, HexDump.forDiff(expected, at, text), HexDump.forDiff(actual, at, text));
   }
@@ -405,7 +404,7 @@ public final class Checks {
     return bytes;
   }
 
-  /** {@code " (line 3, column 7)"} for offset {@code at} of text, or nothing for binary bytes. */
+  /** {@code ", line 3 column 7"} for offset {@code at} of text, or nothing for binary bytes. */
   private static String where(Bytes bytes, long at) {
     if (!HexDump.readsAsText(bytes, at) || at > 1 << 20) {
       // Counting lines costs a pass over the bytes before the offset; far in, the offset says enough.
@@ -421,7 +420,7 @@ public final class Checks {
       }
       return true;
     });
-    return " (line " + (line[0] + 1) + ", column " + (at - lineStart[0] + 1) + ")";
+    return ", line " + (line[0] + 1) + " column " + (at - lineStart[0] + 1);
   }
 
   /**

@@ -16,6 +16,8 @@ public final class HexDump {
   private static final int PREVIEW_TAIL = 256;
   /** Bytes of text shown either side of an offset. */
   private static final int TEXT_CONTEXT = 160;
+  /** Values up to this size show whole on one line. */
+  private static final int SHORT = 100;
   /** The longest row of escaped text. */
   private static final int TEXT_ROW = 64;
   private static final int WINDOW_ROWS = 4;
@@ -142,6 +144,21 @@ public final class HexDump {
     String asHex = expectedLabel + ", as hex:\n" + window(expected, at, at)
         + actualLabel + ", as hex:\n" + window(actual, at, at);
     return text ? asText + asHex : asHex + asText;
+  }
+
+  /**
+   * How two values differ at {@code at}: both on a line with a caret under the difference (see
+   * {@link #pointAt}), then {@link #compare both windows}; values short enough for that line to show
+   * them whole skip the text windows, which would say the same again.
+   */
+  public static String difference(String expectedLabel, Bytes expected, String actualLabel, Bytes actual, long at) {
+    String pointer = pointAt(expectedLabel, expected, actualLabel, actual, at);
+    boolean text = readsAsText(expected, at) && readsAsText(actual, at);
+    if (text && expected.size() <= SHORT && actual.size() <= SHORT) {
+      return pointer + expectedLabel + ", as hex:\n" + window(expected, at, at) + actualLabel + ", as hex:\n"
+          + window(actual, at, at);
+    }
+    return pointer + compare(expectedLabel, expected, actualLabel, actual, at);
   }
 
   /**

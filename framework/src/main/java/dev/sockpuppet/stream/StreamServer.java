@@ -249,7 +249,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
             timeout(),
             () -> connections().stream().filter(c -> ConnectionRecord.hasCompleteLine(c.received(), line)).findFirst(),
             Optional::isPresent,
-            () -> describeReceived() + nearestLine(line));
+            () -> describeReceived().stripTrailing() + nearestLine(line));
     return found.orElseThrow();
   }
 

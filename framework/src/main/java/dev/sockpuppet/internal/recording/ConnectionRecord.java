@@ -246,7 +246,7 @@ public final class ConnectionRecord implements Connection {
         timeout,
         this::received,
         bytes -> hasCompleteLine(bytes, line),
-        () -> "it received " + HexDump.describe(received()) + Checks.nearestLine(received(), line));
+        () -> "it received " + HexDump.describe(received()).stripTrailing() + Checks.nearestLine(received(), line));
     return this;
   }
 
