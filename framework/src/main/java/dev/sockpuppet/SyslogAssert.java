@@ -59,7 +59,8 @@ public final class SyslogAssert {
         return null;
       }
       return new AssertionFailedError(
-          syslog + " received no " + expected + "; " + describe(all, expected), expected.toString(), nearestText(all, expected));
+          syslog + " did not receive " + expected + "; " + describe(all, expected), expected.toString(),
+          nearestText(all, expected));
     });
   }
 
@@ -95,7 +96,7 @@ public final class SyslogAssert {
         }
         if (found < 0) {
           String after = i == 0 ? "" : " after message #" + (from - 1);
-          return new AssertionFailedError(syslog + " received no " + next + after + " (matcher " + (i + 1) + " of "
+          return new AssertionFailedError(syslog + " did not receive " + next + after + " (matcher " + (i + 1) + " of "
               + wanted.size() + "); " + describe(all.subList(from, all.size()), next));
         }
         from = found + 1;
