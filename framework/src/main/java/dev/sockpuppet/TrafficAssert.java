@@ -244,7 +244,7 @@ public final class TrafficAssert {
       }
       Bytes bytes = side.apply(connections.get(i));
       out.append("\n  on connection #").append(i).append(": ")
-          .append(bytes.isEmpty() ? "nothing" : HexDump.count(bytes.size()) + " " + HexDump.quotedAround(bytes, 0));
+          .append(HexDump.summary(bytes));
     }
     return out.toString();
   }

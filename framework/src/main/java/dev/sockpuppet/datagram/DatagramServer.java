@@ -322,8 +322,7 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
     int shown = Math.min(received.size(), 10);
     for (Datagram datagram : received.subList(received.size() - shown, received.size())) {
       out.append("\n  #").append(datagram.index()).append(" from ").append(datagram.sender()).append(": ")
-          .append(datagram.bytes().isEmpty() ? "nothing"
-              : HexDump.count(datagram.size()) + " " + HexDump.quotedAround(datagram.bytes(), 0));
+          .append(HexDump.summary(datagram.bytes()));
     }
     if (shown < received.size()) {
       out.append("\n  (the last ").append(shown).append(" shown)");

@@ -307,6 +307,11 @@ public final class HexDump {
     return textFirst ? ", as text:\n" + text + "as hex:\n" + hex : ":\n" + hex + "as text:\n" + text;
   }
 
+  /** {@code 14 bytes "PING\r\n$3\r\nfoo"}, cut after about 120 bytes, or {@code nothing}: one line in a list. */
+  public static String summary(Bytes bytes) {
+    return bytes.isEmpty() ? "nothing" : count(bytes.size()) + " " + quotedAround(bytes, 0);
+  }
+
   /** {@code "1 byte"}, {@code "12 bytes"}. */
   public static String count(long bytes) {
     return bytes == 1 ? "1 byte" : bytes + " bytes";

@@ -299,7 +299,7 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
       }
       Bytes bytes = all.get(i).received();
       out.append("\n  on connection #").append(i).append(": ")
-          .append(bytes.isEmpty() ? "nothing" : HexDump.count(bytes.size()) + " " + HexDump.quotedAround(bytes, 0));
+          .append(HexDump.summary(bytes));
     }
     return out.toString();
   }
