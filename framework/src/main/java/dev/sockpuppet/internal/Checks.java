@@ -437,27 +437,12 @@ public final class Checks {
     }
   }
 
-  /** See {@link NearLine}; reads the lines in place. */
+  /** See {@link NearLine}; reads the lines in one pass, without a copy per line. */
   public static NearLine nearLine(Bytes bytes, String expected) {
     Bytes wanted = Bytes.of(expected);
-    NearLine[] best = {null};
-    int[] number = {0};
-    Lines.scan(bytes, (start, end, terminated) -> {
-      number[0]++;
-      if (!terminated) {
-        return false;
-      }
-      Bytes line = bytes.slice(start, end);
-      long common = line.mismatch(wanted);
-      if (common < 0) {
-        common = line.size();
-      }
-      if (best[0] == null || common > best[0].common()) {
-        best[0] = new NearLine(wanted, line, number[0], start, common);
-      }
-      return true;
-    });
-    return best[0];
+    Lines.Near near = Lines.nearest(bytes, wanted.toByteArray(), false);
+    return near == null ? null
+        : new NearLine(wanted, bytes.slice(near.start(), near.end()), (int) near.number(), near.start(), near.common());
   }
 
   /** {@code "\nnearest line: line 3 (offset 40) differs …"}, or nothing when no line arrived. */

@@ -61,4 +61,69 @@ public final class Lines {
       visitor.line(lineStart, end, false);
     }
   }
+
+  /**
+   * The complete line (ended by LF) of {@code bytes} sharing the longest start with {@code wanted}
+   * (the first of equals), found in one pass over the bytes that compares as it reads, without a
+   * copy or an object per line.
+   *
+   * @param number the line's number, from 1
+   * @param start offset of its first byte
+   * @param end offset after its last byte, CR and LF excluded
+   * @param common bytes it shares with the wanted line from its start
+   */
+  public record Near(long number, long start, long end, long common, boolean equal) {}
+
+  /**
+   * See {@link Near}; null when no line is complete. With {@code stopAtEqual}, the first line equal
+   * to {@code wanted} ends the search.
+   */
+  public static Near nearest(Bytes bytes, byte[] wanted, boolean stopAtEqual) {
+    byte[] block = new byte[(int) Math.min(BLOCK, Math.max(1, bytes.size()))];
+    Near best = null;
+    long number = 0;
+    long lineStart = 0;
+    long position = 0;
+    int matched = 0;
+    boolean matching = true;
+    byte previous = 0;
+    try (InputStream in = bytes.inputStream()) {
+      int count;
+      while ((count = in.readNBytes(block, 0, block.length)) > 0) {
+        for (int i = 0; i < count; i++) {
+          byte b = block[i];
+          if (b == '\n') {
+            number++;
+            long end = position + i;
+            if (end > lineStart && previous == '\r') {
+              end--;
+            }
+            long length = end - lineStart;
+            long common = Math.min(matched, length);
+            boolean equal = length == wanted.length && common == wanted.length;
+            if (best == null || common > best.common() || (equal && !best.equal())) {
+              best = new Near(number, lineStart, end, common, equal);
+              if (equal && stopAtEqual) {
+                return best;
+              }
+            }
+            lineStart = position + i + 1;
+            matched = 0;
+            matching = true;
+          } else if (matching) {
+            if (matched < wanted.length && wanted[matched] == b) {
+              matched++;
+            } else {
+              matching = false;
+            }
+          }
+          previous = b;
+        }
+        position += count;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return best;
+  }
 }

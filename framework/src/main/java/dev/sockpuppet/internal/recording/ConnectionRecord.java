@@ -16,6 +16,7 @@ import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.Lines;
 import dev.sockpuppet.internal.Transcripts;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -296,14 +297,10 @@ public final class ConnectionRecord implements Connection {
    * in place, so a large recording is never decoded as a whole.
    */
   public static boolean hasCompleteLine(Bytes bytes, String line) {
-    Bytes wanted = Bytes.of(line);
-    boolean[] found = {false};
-    Lines.scan(bytes, (start, end, terminated) -> {
-      found[0] = terminated && end - start == wanted.size() && bytes.slice(start, end).equals(wanted);
-      return !found[0];
-    });
-    return found[0];
+    Lines.Near near = Lines.nearest(bytes, line.getBytes(StandardCharsets.UTF_8), true);
+    return near != null && near.equal();
   }
+
 
   // ---- recording, called by the fake's own threads ----
 
