@@ -30,35 +30,52 @@ public final class Lines {
 
   /** Calls {@code visitor} for each line of {@code bytes} until it returns false. */
   public static void scan(Bytes bytes, Visitor visitor) {
+    long[] lineStart = {0};
+    byte[] previous = {0};
+    boolean finished = blocks(bytes, (block, count, position) -> {
+      for (int i = 0; i < count; i++) {
+        byte b = block[i];
+        if (b == '\n') {
+          long end = position + i;
+          if (end > lineStart[0] && previous[0] == '\r') {
+            end--;
+          }
+          if (!visitor.line(lineStart[0], end, true)) {
+            return false;
+          }
+          lineStart[0] = position + i + 1;
+        }
+        previous[0] = b;
+      }
+      return true;
+    });
+    if (finished && lineStart[0] < bytes.size()) {
+      long end = previous[0] == '\r' ? bytes.size() - 1 : bytes.size();
+      visitor.line(lineStart[0], end, false);
+    }
+  }
+
+  /** Reads a block of bytes; false to stop reading. */
+  @FunctionalInterface
+  private interface BlockReader {
+    boolean read(byte[] block, int count, long position);
+  }
+
+  /** Hands {@code bytes} to {@code reader} block by block; false when the reader stopped early. */
+  private static boolean blocks(Bytes bytes, BlockReader reader) {
     byte[] block = new byte[(int) Math.min(BLOCK, Math.max(1, bytes.size()))];
-    long lineStart = 0;
     long position = 0;
-    byte previous = 0;
     try (InputStream in = bytes.inputStream()) {
       int count;
       while ((count = in.readNBytes(block, 0, block.length)) > 0) {
-        for (int i = 0; i < count; i++) {
-          byte b = block[i];
-          if (b == '\n') {
-            long end = position + i;
-            if (end > lineStart && previous == '\r') {
-              end--;
-            }
-            if (!visitor.line(lineStart, end, true)) {
-              return;
-            }
-            lineStart = position + i + 1;
-          }
-          previous = b;
+        if (!reader.read(block, count, position)) {
+          return false;
         }
         position += count;
       }
+      return true;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-    if (lineStart < bytes.size()) {
-      long end = previous == '\r' ? bytes.size() - 1 : bytes.size();
-      visitor.line(lineStart, end, false);
     }
   }
 
@@ -79,51 +96,58 @@ public final class Lines {
    * to {@code wanted} ends the search.
    */
   public static Near nearest(Bytes bytes, byte[] wanted, boolean stopAtEqual) {
-    byte[] block = new byte[(int) Math.min(BLOCK, Math.max(1, bytes.size()))];
-    Near best = null;
-    long number = 0;
-    long lineStart = 0;
-    long position = 0;
-    int matched = 0;
-    boolean matching = true;
-    byte previous = 0;
-    try (InputStream in = bytes.inputStream()) {
-      int count;
-      while ((count = in.readNBytes(block, 0, block.length)) > 0) {
-        for (int i = 0; i < count; i++) {
-          byte b = block[i];
-          if (b == '\n') {
-            number++;
-            long end = position + i;
-            if (end > lineStart && previous == '\r') {
-              end--;
-            }
-            long length = end - lineStart;
-            long common = Math.min(matched, length);
-            boolean equal = length == wanted.length && common == wanted.length;
-            if (best == null || common > best.common() || (equal && !best.equal())) {
-              best = new Near(number, lineStart, end, common, equal);
-              if (equal && stopAtEqual) {
-                return best;
-              }
-            }
-            lineStart = position + i + 1;
-            matched = 0;
-            matching = true;
-          } else if (matching) {
-            if (matched < wanted.length && wanted[matched] == b) {
-              matched++;
-            } else {
-              matching = false;
+    NearestSearch search = new NearestSearch(wanted, stopAtEqual);
+    blocks(bytes, search::read);
+    return search.best;
+  }
+
+  /** The state of {@link #nearest}: the line being read, compared with the wanted one as it comes. */
+  private static final class NearestSearch {
+    private final byte[] wanted;
+    private final boolean stopAtEqual;
+    private Near best;
+    private long number;
+    private long lineStart;
+    private int matched;
+    private boolean matching = true;
+    private byte previous;
+
+    NearestSearch(byte[] wanted, boolean stopAtEqual) {
+      this.wanted = wanted;
+      this.stopAtEqual = stopAtEqual;
+    }
+
+    boolean read(byte[] block, int count, long position) {
+      for (int i = 0; i < count; i++) {
+        byte b = block[i];
+        if (b == '\n') {
+          number++;
+          long end = position + i;
+          if (end > lineStart && previous == '\r') {
+            end--;
+          }
+          long length = end - lineStart;
+          long common = Math.min(matched, length);
+          boolean equal = length == wanted.length && common == wanted.length;
+          if (best == null || common > best.common() || (equal && !best.equal())) {
+            best = new Near(number, lineStart, end, common, equal);
+            if (equal && stopAtEqual) {
+              return false;
             }
           }
-          previous = b;
+          lineStart = position + i + 1;
+          matched = 0;
+          matching = true;
+        } else if (matching) {
+          if (matched < wanted.length && wanted[matched] == b) {
+            matched++;
+          } else {
+            matching = false;
+          }
         }
-        position += count;
+        previous = b;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return true;
     }
-    return best;
   }
 }
