@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.opentest4j.AssertionFailedError;
@@ -42,8 +43,10 @@ import org.opentest4j.AssertionFailedError;
  *
  * <p>The big recording is one connection to one fake that spills to a file past 1 MiB, shared by
  * the tests of this class, so the suite holds one such recording (and, for the regex, its text)
- * at a time.
+ * at a time. The class runs isolated: scanning 50 MB several times over on the suite's shared cores
+ * made other tests' short (200 ms) waits time out.
  */
+@Isolated
 class FailureMessageCatalogueTest {
   /** The most characters a failure's message, expected or actual value may have. */
   private static final int BOUND = 16 * 1024;
