@@ -33,6 +33,7 @@ import java.util.Objects;
  */
 public final class Bytes {
   private static final int BLOCK = 64 * 1024;
+  private static final int SMALL_BLOCK = 256;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
   private static final Bytes EMPTY = new Bytes(new Segment[0]);
 
@@ -319,7 +320,9 @@ public final class Bytes {
     }
     byte[] pattern = needle.toByteArray();
     int[] failure = failureTable(pattern);
-    byte[] block = new byte[(int) Math.min(BLOCK, Math.max(1, size()))];
+    // The block grows as the search goes on, so a search that ends soon (a line, a frame's
+    // delimiter in a long recording) copies and allocates little.
+    byte[] block = new byte[(int) Math.max(1, Math.min(SMALL_BLOCK, size()))];
     int matched = 0;
     for (long position = Math.max(from, 0); position < size(); ) {
       int count = (int) Math.min(block.length, size() - position);
@@ -337,6 +340,9 @@ public final class Bytes {
         }
       }
       position += count;
+      if (block.length < BLOCK && position < size()) {
+        block = new byte[Math.min(BLOCK, block.length * 2)];
+      }
     }
     return -1;
   }

@@ -25,6 +25,9 @@ import org.opentest4j.AssertionFailedError;
  * HttpRequest#await(Fake, String, String)}.
  */
 public final class HttpRequestAssert {
+  /** Bodies up to this size go whole into an IDE's diff. */
+  private static final long WHOLE_BODY = 4096;
+
   private final HttpRequest request;
 
   HttpRequestAssert(HttpRequest request) {
@@ -104,11 +107,13 @@ public final class HttpRequestAssert {
     Bytes body = request.body();
     long at = expected.mismatch(body);
     if (at >= 0) {
+      boolean text = HexDump.readsAsText(expected, at) && HexDump.readsAsText(body, at);
+      // Small text bodies go to the IDE whole; larger ones as the window around the difference.
+      boolean whole = text && expected.size() <= WHOLE_BODY && body.size() <= WHOLE_BODY;
       throw fail(
-          "has a body that differs from the expected at offset " + at + " (expected " + expected.size()
-              + " bytes, it has " + body.size() + ")\nexpected:\n" + HexDump.window(expected, at) + "actual:\n"
-              + HexDump.window(body, at),
-          expected.text(), body.text());
+          "has a body that differs from the expected at offset " + at + " (expected " + HexDump.count(expected.size())
+              + ", it has " + body.size() + ")\n" + HexDump.difference("expected", expected, "body", body, at),
+          whole ? expected.text() : HexDump.forDiff(expected, at, text), whole ? body.text() : HexDump.forDiff(body, at, text));
     }
     return this;
   }
@@ -124,7 +129,7 @@ public final class HttpRequestAssert {
     Objects.requireNonNull(expected, "expected");
     if (!request.body().contains(expected)) {
       throw fail("has a body without " + HexDump.quoted(Bytes.of(expected)) + "; its body is "
-          + HexDump.describe(request.body()), expected, request.body().text());
+          + HexDump.describe(request.body()), expected, HexDump.describe(request.body()));
     }
     return this;
   }

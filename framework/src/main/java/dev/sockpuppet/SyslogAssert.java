@@ -29,6 +29,9 @@ import org.opentest4j.AssertionFailedError;
  * check until it passes, then fail with its last failure.
  */
 public final class SyslogAssert {
+  /** Messages a failure lists at most. */
+  private static final int SHOWN = 20;
+
   private final SyslogServer syslog;
   private final Duration wait;
 
@@ -56,7 +59,8 @@ public final class SyslogAssert {
         return null;
       }
       return new AssertionFailedError(
-          syslog + " received no " + expected + "; " + describe(all, expected), expected.toString(), nearestText(all, expected));
+          syslog + " did not receive " + expected + "; " + describe(all, expected), expected.toString(),
+          nearestText(all, expected));
     });
   }
 
@@ -67,7 +71,8 @@ public final class SyslogAssert {
       List<SyslogMessage> matching = syslog.messages().stream().filter(unexpected).toList();
       return matching.isEmpty()
           ? null
-          : new AssertionFailedError(syslog + " received " + unexpected + ": " + matching.get(0));
+          : new AssertionFailedError(syslog + " received " + unexpected + ": " + matching.get(0)
+              + (matching.size() > 1 ? " (and " + (matching.size() - 1) + " more)" : ""));
     });
   }
 
@@ -91,7 +96,7 @@ public final class SyslogAssert {
         }
         if (found < 0) {
           String after = i == 0 ? "" : " after message #" + (from - 1);
-          return new AssertionFailedError(syslog + " received no " + next + after + " (matcher " + (i + 1) + " of "
+          return new AssertionFailedError(syslog + " did not receive " + next + after + " (matcher " + (i + 1) + " of "
               + wanted.size() + "); " + describe(all.subList(from, all.size()), next));
         }
         from = found + 1;
@@ -127,34 +132,51 @@ public final class SyslogAssert {
     });
   }
 
+  /**
+   * The messages, nearest to {@code expected} first (fewest differing fields; the earliest of
+   * equals), the nearest with each differing field named; at most {@value #SHOWN} listed.
+   */
   private static String describe(List<SyslogMessage> all, SyslogMatcher expected) {
     if (all.isEmpty()) {
       return "it received no message";
     }
-    List<SyslogMessage> shown = new ArrayList<>(all);
-    if (expected != null) {
-      shown.sort(Comparator.comparingInt(m -> expected.mismatches(m).size()));
-    }
+    List<SyslogMessage> shown = expected == null ? all : nearestFirst(all, expected);
     StringBuilder text = new StringBuilder("it received ").append(all.size()).append(all.size() == 1 ? " message" : " messages")
         .append(expected != null ? ", nearest first:" : ":");
-    for (int i = 0; i < Math.min(20, shown.size()); i++) {
+    for (int i = 0; i < Math.min(SHOWN, shown.size()); i++) {
       SyslogMessage message = shown.get(i);
       text.append("\n  ").append(message);
       if (expected != null && i == 0) {
         for (String mismatch : expected.mismatches(message)) {
-          text.append("\n      ").append(mismatch);
+          text.append("\n      differs in ").append(mismatch);
         }
       }
     }
-    if (shown.size() > 20) {
-      text.append("\n  (").append(shown.size() - 20).append(" more not shown)");
+    if (all.size() > SHOWN) {
+      text.append("\n  (").append(all.size() - SHOWN).append(" more not shown)");
     }
     return text.toString();
   }
 
+  /** The first {@value #SHOWN} messages by their number of differing fields, each counted once. */
+  private static List<SyslogMessage> nearestFirst(List<SyslogMessage> all, SyslogMatcher expected) {
+    int[] differing = new int[all.size()];
+    Integer[] order = new Integer[all.size()];
+    for (int i = 0; i < all.size(); i++) {
+      differing[i] = expected.mismatches(all.get(i)).size();
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> differing[i]));
+    List<SyslogMessage> nearest = new ArrayList<>();
+    for (int i = 0; i < Math.min(SHOWN, order.length); i++) {
+      nearest.add(all.get(order[i]));
+    }
+    return nearest;
+  }
+
   private static String nearestText(List<SyslogMessage> all, SyslogMatcher expected) {
-    return all.stream().min(Comparator.comparingInt(m -> expected.mismatches(m).size())).map(SyslogMessage::toString)
-        .orElse("no message");
+    List<SyslogMessage> nearest = nearestFirst(all, expected);
+    return nearest.isEmpty() ? "no message" : nearest.get(0) + "\n" + String.join("\n", expected.mismatches(nearest.get(0)));
   }
 
   private SyslogAssert check(String what, Supplier<AssertionFailedError> check) {

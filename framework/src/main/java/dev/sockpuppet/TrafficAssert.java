@@ -35,6 +35,9 @@ import org.opentest4j.AssertionFailedError;
  * passes, and then fail with its last failure.
  */
 public final class TrafficAssert {
+  /** Connections a failure lists at either end of a long list. */
+  private static final int SHOWN_EACH_END = 5;
+
   private final Traffic traffic;
   private final Fake fake;
   private final Duration wait;
@@ -125,11 +128,11 @@ public final class TrafficAssert {
   public TrafficAssert receivedLines(String... lines) {
     List<String> expected = List.of(lines);
     return check("to have received the lines " + expected, () -> {
-      List<String> actual = new ArrayList<>();
+      List<Checks.LineSource> sources = new ArrayList<>();
       for (Connection connection : traffic.connections()) {
-        actual.addAll(connection.received().lines());
+        sources.add(new Checks.LineSource(connection.fake() + " connection #" + connection.index(), connection.received()));
       }
-      return Checks.lines(traffic.fake(), Direction.RECEIVED, expected, actual);
+      return Checks.lines(traffic.fake(), Direction.RECEIVED, expected, sources);
     });
   }
 
@@ -137,14 +140,27 @@ public final class TrafficAssert {
   public TrafficAssert receivedMatching(String regex) {
     Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
     return check("to have received text matching /" + regex + "/", () -> {
+      AssertionFailedError nearest = null;
+      long reach = -1;
       for (Connection connection : traffic.connections()) {
-        if (pattern.matcher(connection.received().text()).matches()) {
+        AssertionFailedError failure = Checks.matching(
+            connection.fake() + " connection #" + connection.index(), Direction.RECEIVED, pattern, connection.received());
+        if (failure == null) {
           return null;
         }
+        long reached = Checks.regexReach(failure);
+        if (reached > reach) {
+          reach = reached;
+          nearest = failure;
+        }
+      }
+      if (nearest == null) {
+        return new AssertionFailedError(traffic.fake() + " received no text matching /" + regex + "/: it had no connection");
       }
       return new AssertionFailedError(
           traffic.fake() + " received no text matching /" + regex + "/ on any connection; "
-              + describe(Direction.RECEIVED, Connection::received));
+              + describe(Direction.RECEIVED, Connection::received) + "\nnearest: " + nearest.getMessage(),
+          nearest.getExpected().getValue(), nearest.getActual().getValue());
     });
   }
 
@@ -208,16 +224,27 @@ public final class TrafficAssert {
     });
   }
 
-  /** What each connection received or sent, for failure messages. */
+  /**
+   * What each connection received or sent, for failure messages: in full (bounded) for a single
+   * connection, one line each for the first and last few of many.
+   */
   private String describe(Direction direction, Function<Connection, Bytes> side) {
     List<Connection> connections = traffic.connections();
     if (connections.isEmpty()) {
       return "it had no connection";
     }
+    if (connections.size() == 1) {
+      return "on its only connection, #0, it " + direction.verb() + " " + HexDump.describe(side.apply(connections.get(0)));
+    }
     StringBuilder out = new StringBuilder("it ").append(direction.verb());
-    for (Connection connection : connections) {
-      out.append("\n  on connection #").append(connection.index()).append(": ")
-          .append(HexDump.describe(side.apply(connection)));
+    for (int i = 0; i < connections.size(); i++) {
+      if (i == SHOWN_EACH_END && connections.size() > 2 * SHOWN_EACH_END) {
+        out.append("\n  … ").append(connections.size() - 2 * SHOWN_EACH_END).append(" connections not shown");
+        i = connections.size() - SHOWN_EACH_END;
+      }
+      Bytes bytes = side.apply(connections.get(i));
+      out.append("\n  on connection #").append(i).append(": ")
+          .append(HexDump.summary(bytes));
     }
     return out.toString();
   }

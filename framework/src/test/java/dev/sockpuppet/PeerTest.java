@@ -99,7 +99,10 @@ class PeerTest {
       AssertionFailedError error = assertThrows(AssertionFailedError.class, client::awaitFinished);
       assertTrue(error.getMessage().contains("TcpPeer 'checker' connection #0: script step 2 of 3 failed: expect line \"VALUE b\""),
           error.getMessage());
-      assertTrue(error.getMessage().contains("nearest miss: \"VALUE a\""), error.getMessage());
+      assertTrue(error.getMessage().contains("nearest miss: the line differs at column 7\n"
+          + "    expected: \"VALUE b\"\n"
+          + "    arrived : \"VALUE a\"\n"
+          + "                     ^\n"), error.getMessage());
       assertThrows(AssertionFailedError.class, client::close, "close() reports the failure too");
     }
   }

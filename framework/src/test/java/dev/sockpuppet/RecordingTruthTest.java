@@ -222,7 +222,14 @@ class RecordingTruthTest {
       server.awaitConnections(2).get(1).awaitClosed();
 
       AssertionFailedError lines = assertThrows(AssertionFailedError.class, () -> assertThat(server).receivedLines("abc"));
-      assertEquals("TcpServer 'glue' received other lines than expected: line 1 is \"ab\" but \"abc\" was expected",
+      assertEquals("TcpServer 'glue' received other lines than expected: line 1 (line 1 of TcpServer 'glue' connection #0,"
+              + " offset 0) differs at column 3\n"
+              + "  expected line 1: \"abc\"\n"
+              + "  received line 1: \"ab\"\n"
+              + "                      ^\n"
+              + "TcpServer 'glue' connection #0 received, as text:\n"
+              + "00000000  \"ab\"\n"
+              + "(ends here, after 2 bytes)\n",
           lines.getMessage());
       assertThat(server).receivedLines("ab", "c").receivedExactly("ab", "c\n").receivedContaining("ab");
       assertThrows(AssertionFailedError.class, () -> assertThat(server).receivedExactly("abc\n"));
@@ -232,7 +239,8 @@ class RecordingTruthTest {
       AssertionFailedError count = assertThrows(AssertionFailedError.class, () -> assertThat(server).receivedExactly("ab"));
       assertTrue(count.getMessage().startsWith(
           "TcpServer 'glue' has 2 connections, but 1 value was given, one for each connection; it received\n"
-              + "  on connection #0: 2 bytes:"), count.getMessage());
+              + "  on connection #0: 2 bytes \"ab\"\n"
+              + "  on connection #1: 2 bytes \"c\\n\""), count.getMessage());
     }
   }
 

@@ -90,7 +90,12 @@ class ScriptServerTest {
       String message = error.getMessage();
       assertTrue(message.contains("TcpServer 'kv' connection #0: script step 2 of 3 failed: expect line \"QUIT\""), message);
       assertTrue(message.contains("why: a different line arrived"), message);
-      assertTrue(message.contains("nearest miss: \"QUTI\""), message);
+      assertTrue(message.contains("nearest miss: the line differs at column 3\n"
+          + "    expected: \"QUIT\"\n"
+          + "    arrived : \"QUTI\"\n"
+          + "                 ^"), message);
+      assertTrue(message.contains("received, as text:\n    00000000  \"HELLO\\n\"\n    00000006  \"QUTI\\n\"\n"
+          + "                 ^\n"), message);
       assertTrue(message.contains("first difference at offset 8 of the received stream"), message);
       assertTrue(message.contains("4f 0a 51 55  54 49 0a") && message.contains("|HELLO.QUTI.|"), message);
       assertTrue(message.contains("done 1. expect line \"HELLO\"") && message.contains("FAILED 2.")

@@ -259,7 +259,7 @@ class ShutdownTest {
     AssertionFailedError error = assertThrows(AssertionFailedError.class, server::close);
     assertTrue(
         error.getMessage().contains("TcpServer 'slow-client' connection #0: timed out after 200 ms waiting for a line;"
-            + " unread: 10 bytes:\n00000000  6e 6f 20 6e 65 77 6c 69  6e 65"),
+            + " unread: 10 bytes, as text:\n00000000  \"no newline\"\nas hex:\n00000000  6e 6f 20 6e 65 77 6c 69  6e 65"),
         error.getMessage());
   }
 

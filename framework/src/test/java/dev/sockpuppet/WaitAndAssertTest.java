@@ -32,9 +32,15 @@ class WaitAndAssertTest {
       server.awaitReceived("HELO");
       AssertionFailedError error = assertThrows(AssertionFailedError.class, () -> server.awaitReceivedLine("QUIT"));
       assertEquals(
-          "timed out after 300 ms waiting for TcpServer 'api' to receive the line \"QUIT\"; it received\n"
-              + "  on connection #0: 6 bytes:\n"
-              + "00000000  48 45 4c 4f 0d 0a                                 |HELO..|\n",
+          "timed out after 300 ms waiting for TcpServer 'api' to receive the line \"QUIT\"; on its only connection, #0,"
+              + " it received 6 bytes, as text:\n"
+              + "00000000  \"HELO\\r\\n\"\n"
+              + "as hex:\n"
+              + "00000000  48 45 4c 4f 0d 0a                                 |HELO..|\n"
+              + "nearest line, on connection #0: line 1 (offset 0) differs at column 1\n"
+              + "  expected: \"QUIT\"\n"
+              + "  nearest : \"HELO\"\n"
+              + "             ^\n",
           error.getMessage());
     }
   }
@@ -59,7 +65,9 @@ class WaitAndAssertTest {
           assertThrows(AssertionFailedError.class, () -> connection.awaitReceived(Bytes.ofHex("ff")));
       assertEquals(
           "timed out after 300 ms waiting for TcpServer 'api' connection #0 to receive \"\\xff\"; it received 3 bytes:\n"
-              + "00000000  00 01 02                                          |...|\n",
+              + "00000000  00 01 02                                          |...|\n"
+              + "as text:\n"
+              + "00000000  \"\\x00\\x01\\x02\"\n",
           error.getMessage());
     }
   }
@@ -74,19 +82,23 @@ class WaitAndAssertTest {
           assertThrows(AssertionFailedError.class,
               () -> assertThat(connection).receivedExactly("GET /users/43 HTTP/1.1\r\n"));
       assertEquals(
-          "TcpServer 'api' connection #0 received bytes that differ from the expected at offset 12"
+          "TcpServer 'api' connection #0 received bytes that differ from the expected at offset 12, line 1 column 13"
               + " (expected 24 bytes, received 24 bytes)\n"
-              + "expected:\n"
+              + "  expected: \"GET /users/43 HTTP/1.1\\r\\n\"\n"
+              + "  received: \"GET /users/42 HTTP/1.1\\r\\n\"\n"
+              + "                         ^\n"
+              + "expected, as hex:\n"
               + "00000000  47 45 54 20 2f 75 73 65  72 73 2f 34 33 20 48 54  |GET /users/43 HT|\n"
               + "                                               ^^                        ^\n"
               + "00000010  54 50 2f 31 2e 31 0d 0a                           |TP/1.1..|\n"
-              + "received:\n"
+              + "received, as hex:\n"
               + "00000000  47 45 54 20 2f 75 73 65  72 73 2f 34 32 20 48 54  |GET /users/42 HT|\n"
               + "                                               ^^                        ^\n"
               + "00000010  54 50 2f 31 2e 31 0d 0a                           |TP/1.1..|\n",
           error.getMessage());
       assertTrue(error.isExpectedDefined() && error.isActualDefined());
-      assertTrue(error.getExpected().getStringRepresentation().startsWith("00000000  47 45 54"));
+      assertTrue(error.getExpected().getStringRepresentation().startsWith("00000000  \"GET /users/43 HTTP/1.1\\r\\n\"\n"
+          + "00000000  47 45 54"), error.getExpected().getStringRepresentation());
     }
   }
 
@@ -121,7 +133,7 @@ class WaitAndAssertTest {
           assertThrows(AssertionFailedError.class, () -> assertThat(server).within(SHORT).receivedExactly("abc"));
       assertTrue(
           error.getMessage().startsWith("still failing after waiting 300 ms: TcpServer 'api' connection #0 received bytes that differ"
-              + " from the expected at offset 2 (expected 3 bytes, received 2 bytes)"),
+              + " from the expected at offset 2, line 1 column 3 (expected 3 bytes, received 2 bytes)"),
           error.getMessage());
     }
   }
@@ -202,7 +214,9 @@ class WaitAndAssertTest {
         }
         AssertionFailedError error = assertThrows(AssertionFailedError.class, () -> assertThat(server).sentNothing());
         assertEquals(
-            "TcpServer 'quiet' connection #1 was expected to have sent nothing, but sent 2 bytes:\n"
+            "TcpServer 'quiet' connection #1 was expected to have sent nothing, but sent 2 bytes, as text:\n"
+                + "00000000  \"hi\"\n"
+                + "as hex:\n"
                 + "00000000  68 69                                             |hi|\n",
             error.getMessage());
       }
@@ -261,12 +275,11 @@ class WaitAndAssertTest {
       String transcript = server.traffic().transcript().replaceAll(" +\\+\\d+\\.\\d{3}ms", " +T").replaceAll(":\\d+", ":PORT");
       assertEquals(
           "TcpServer 'echo'\n"
-              + "TcpServer 'echo' connection #0 from /127.0.0.1:PORT\n"
+              + "TcpServer 'echo' connection #0 from /127.0.0.1:PORT: received 2 bytes in 1 chunk, sent 2 bytes in 1 chunk;"
+              + " closed by fake\n"
               + " +T  opened\n"
-              + " +T  <- received 2 bytes at offset 0\n"
-              + "              00000000  68 69                                             |hi|\n"
-              + " +T  -> sent 2 bytes at offset 0\n"
-              + "              00000000  68 69                                             |hi|\n"
+              + " +T  <- 2 B at 0  \"hi\"\n"
+              + " +T  -> 2 B at 0  \"hi\"\n"
               + " +T  peer shut down its output\n"
               + " +T  closed by fake\n",
           transcript);

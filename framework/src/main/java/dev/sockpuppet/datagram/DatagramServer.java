@@ -272,7 +272,14 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
   /** Waits for a received datagram whose payload is exactly {@code expected}; returns it. */
   public Datagram awaitReceived(Bytes expected) {
     Objects.requireNonNull(expected, "expected");
-    return awaitDatagram("a datagram of exactly " + HexDump.quoted(expected), d -> d.bytes().equals(expected));
+    Optional<Datagram> found =
+        Awaits.until(
+            description() + " to receive a datagram of exactly " + HexDump.quoted(expected),
+            timeout(),
+            () -> receivedDatagrams().stream().filter(d -> d.bytes().equals(expected)).findFirst(),
+            Optional::isPresent,
+            () -> describeReceived().stripTrailing() + nearest(expected));
+    return found.orElseThrow();
   }
 
   /** Waits for a received datagram whose payload is exactly the UTF-8 encoding of {@code text}. */
@@ -315,12 +322,34 @@ public abstract sealed class DatagramServer implements FakeServer permits UdpSer
     int shown = Math.min(received.size(), 10);
     for (Datagram datagram : received.subList(received.size() - shown, received.size())) {
       out.append("\n  #").append(datagram.index()).append(" from ").append(datagram.sender()).append(": ")
-          .append(HexDump.describe(datagram.bytes()));
+          .append(HexDump.summary(datagram.bytes()));
     }
     if (shown < received.size()) {
       out.append("\n  (the last ").append(shown).append(" shown)");
     }
     return out.toString();
+  }
+
+  /**
+   * The received datagram nearest to {@code expected} (the longest common start, the first of
+   * equals) and where it differs, for a wait that found none.
+   */
+  private String nearest(Bytes expected) {
+    Datagram best = null;
+    long bestCommon = -1;
+    for (Datagram datagram : receivedDatagrams()) {
+      long common = datagram.bytes().mismatch(expected);
+      if (common > bestCommon) {
+        best = datagram;
+        bestCommon = common;
+      }
+    }
+    if (best == null) {
+      return "";
+    }
+    return "\nnearest: datagram #" + best.index() + " from " + best.sender() + " differs at offset " + bestCommon
+        + " (expected " + HexDump.count(expected.size()) + ", it has " + HexDump.count(best.size()) + ")\n"
+        + HexDump.difference("expected", expected, "datagram #" + best.index(), best.bytes(), bestCommon);
   }
 
   @Override

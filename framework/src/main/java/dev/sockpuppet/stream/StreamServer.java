@@ -11,6 +11,7 @@ import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.behaviour.Script;
 import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Awaits;
+import dev.sockpuppet.internal.Checks;
 import dev.sockpuppet.internal.HexDump;
 import dev.sockpuppet.internal.engine.Behaviour;
 import dev.sockpuppet.internal.engine.FakeCore;
@@ -242,8 +243,14 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   /** Waits until some connection received a complete line equal to {@code line}; returns it. */
   public Connection awaitReceivedLine(String line) {
     Objects.requireNonNull(line, "line");
-    return awaitReceived(
-        "the line \"" + line + "\"", bytes -> ConnectionRecord.completeLines(bytes).contains(line));
+    Optional<Connection> found =
+        Awaits.until(
+            description() + " to receive the line " + HexDump.quoted(Bytes.of(line)),
+            timeout(),
+            () -> connections().stream().filter(c -> ConnectionRecord.hasCompleteLine(c.received(), line)).findFirst(),
+            Optional::isPresent,
+            () -> describeReceived().stripTrailing() + nearestLine(line));
+    return found.orElseThrow();
   }
 
   /**
@@ -264,6 +271,9 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     return found.orElseThrow();
   }
 
+  /** Connections a failure lists at either end of a long list. */
+  private static final int SHOWN_EACH_END = 5;
+
   /** E.g. {@code TcpServer 'api'}. */
   final String description() {
     return core.description();
@@ -278,12 +288,34 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     if (all.isEmpty()) {
       return "it accepted no connection" + notRunning();
     }
-    StringBuilder out = new StringBuilder("it received");
-    for (Connection connection : all) {
-      out.append("\n  on connection #").append(connection.index()).append(": ")
-          .append(HexDump.describe(connection.received()));
+    if (all.size() == 1) {
+      return "on its only connection, #0, it received " + HexDump.describe(all.get(0).received());
+    }
+    StringBuilder out = new StringBuilder("it accepted ").append(all.size()).append(" connections; it received");
+    for (int i = 0; i < all.size(); i++) {
+      if (i == SHOWN_EACH_END && all.size() > 2 * SHOWN_EACH_END) {
+        out.append("\n  … ").append(all.size() - 2 * SHOWN_EACH_END).append(" connections not shown");
+        i = all.size() - SHOWN_EACH_END;
+      }
+      Bytes bytes = all.get(i).received();
+      out.append("\n  on connection #").append(i).append(": ")
+          .append(HexDump.summary(bytes));
     }
     return out.toString();
+  }
+
+  /** The line nearest to {@code line} over all connections, for a wait that found none. */
+  private String nearestLine(String line) {
+    String nearest = "";
+    long best = -1;
+    for (Connection connection : connections()) {
+      Checks.NearLine near = Checks.nearLine(connection.received(), line);
+      if (near != null && near.common() > best) {
+        best = near.common();
+        nearest = "\nnearest line, on connection #" + connection.index() + ": " + near.describe();
+      }
+    }
+    return nearest;
   }
 
   @Override

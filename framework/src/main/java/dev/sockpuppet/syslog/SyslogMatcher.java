@@ -1,5 +1,7 @@
 package dev.sockpuppet.syslog;
 
+import dev.sockpuppet.Bytes;
+import dev.sockpuppet.internal.HexDump;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -127,27 +129,49 @@ public final class SyslogMatcher implements Predicate<SyslogMessage> {
     List<String> found = new ArrayList<>();
     for (Check check : checks) {
       Optional<String> actual = check.read.apply(message);
-      if (actual.isEmpty() || !check.accepts.test(actual.get())) {
-        found.add(check.field + ": expected " + check.expected + " but " + actual.map(a -> "was \"" + a + "\"").orElse("there is none"));
+      if (actual.isEmpty()) {
+        found.add(check.field + ": expected " + check.expected + " but there is none");
+      } else if (!check.accepts.test(actual.get())) {
+        found.add(check.field + ": " + differs(check, actual.get()));
       }
     }
     return found;
   }
 
+  /**
+   * {@code expected "hello world" but was "hello wurld" (differs at column 8)} for an equality,
+   * each value cut to the stretch around the difference; {@code expected containing "x" but was "…"}
+   * otherwise.
+   */
+  private static String differs(Check check, String actual) {
+    Bytes was = Bytes.of(actual);
+    if (check.equal == null) {
+      return "expected " + check.expected + " but was " + HexDump.quotedAround(was, 0);
+    }
+    Bytes wanted = Bytes.of(check.equal);
+    long at = Math.max(0, wanted.mismatch(was));
+    return "expected " + HexDump.quotedAround(wanted, at) + " but was " + HexDump.quotedAround(was, at)
+        + " (differs at column " + (at + 1) + ")";
+  }
+
   private SyslogMatcher equalTo(String field, String expected, Function<SyslogMessage, Optional<String>> read) {
     Objects.requireNonNull(expected, field);
-    return field(field, "\"" + expected + "\"", read, expected::equals);
+    List<Check> more = new ArrayList<>(checks);
+    more.add(new Check(field, "\"" + expected + "\"", read, expected::equals, expected));
+    return new SyslogMatcher(more);
   }
 
   private SyslogMatcher field(
       String field, String expected, Function<SyslogMessage, Optional<String>> read, Predicate<String> accepts) {
     List<Check> more = new ArrayList<>(checks);
-    more.add(new Check(field, expected, read, accepts));
+    more.add(new Check(field, expected, read, accepts, null));
     return new SyslogMatcher(more);
   }
 
+  /** @param equal the value an equality check wants, or null for other checks */
   private record Check(
-      String field, String expected, Function<SyslogMessage, Optional<String>> read, Predicate<String> accepts) {}
+      String field, String expected, Function<SyslogMessage, Optional<String>> read, Predicate<String> accepts,
+      String equal) {}
 
   /** E.g. {@code a message with severity err, app name "backup"}. */
   @Override

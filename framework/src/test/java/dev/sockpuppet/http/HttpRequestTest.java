@@ -127,7 +127,8 @@ class HttpRequestTest {
     assertEquals("{\"Image\":\"nginx\"}", body.getActual().getValue());
     AssertionFailedError containing =
         assertThrows(AssertionFailedError.class, () -> assertThat(create).hasBodyContaining("redis"));
-    assertTrue(containing.getMessage().startsWith(subject + "has a body without \"redis\"; its body is 17 bytes:"),
+    assertTrue(containing.getMessage().startsWith(subject + "has a body without \"redis\"; its body is 17 bytes, as text:\n"
+        + "00000000  \"{\\\"Image\\\":\\\"nginx\\\"}\"\n"),
         containing.getMessage());
   }
 

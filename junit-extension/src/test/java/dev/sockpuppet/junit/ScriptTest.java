@@ -37,7 +37,9 @@ class ScriptTest {
         noConnection.getMessage());
     Throwable failedStep = kit.failure("failedStep(TcpServer)");
     assertTrue(failedStep.getMessage().contains("script step 1 of 3 failed: expect line \"HELLO\""), failedStep.getMessage());
-    assertTrue(failedStep.getMessage().contains("nearest miss: \"HELO\""), failedStep.getMessage());
+    assertTrue(failedStep.getMessage().contains("nearest miss: the line differs at column 4\n"
+        + "    expected: \"HELLO\"\n"
+        + "    arrived : \"HELO\"\n"), failedStep.getMessage());
     assertEquals(7, kit.tests().size(), () -> kit.tests().toString());
 
     Throwable misuse = kit.failure("scriptAndLines()");

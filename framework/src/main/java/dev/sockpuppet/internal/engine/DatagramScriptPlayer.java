@@ -183,7 +183,8 @@ public final class DatagramScriptPlayer implements DatagramEngine.Receiver {
     if (!datagram.bytes().isEmpty()) {
       long at = Math.max(0, differsAt);
       message.append(":\n");
-      for (String row : HexDump.window(datagram.bytes(), at, differsAt < 0 ? -1 : at).split("\n", -1)) {
+      for (String row : HexDump.excerpt("datagram #" + datagram.index(), datagram.bytes(), at, differsAt < 0 ? -1 : at)
+          .split("\n", -1)) {
         if (!row.isEmpty()) {
           message.append("    ").append(row).append('\n');
         }

@@ -162,7 +162,7 @@ final class ScriptPlayer implements Handler {
         .append(" failed: ").append(step.description())
         .append("\n  why: ").append(why);
     if (nearestMiss != null) {
-      message.append("\n  nearest miss: ").append(nearestMiss);
+      message.append("\n  nearest miss: ").append(nearestMiss.replace("\n", "\n  "));
     }
     if (differsAt >= 0) {
       message.append("\n  first difference at offset ").append(position + differsAt).append(" of the received stream");
@@ -175,7 +175,7 @@ final class ScriptPlayer implements Handler {
         long at = position + Math.max(0, differsAt);
         message.append("\n  what arrived instead (").append(unread.size()).append(" unread bytes from offset ")
             .append(position).append("):\n")
-            .append(indent(HexDump.window(io.record().received(), at, differsAt < 0 ? -1 : at)));
+            .append(indent(HexDump.excerpt("received", io.record().received(), at, differsAt < 0 ? -1 : at)));
       }
     }
     message.append("\n  steps:");

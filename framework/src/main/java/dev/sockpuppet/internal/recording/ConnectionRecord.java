@@ -11,9 +11,12 @@ import dev.sockpuppet.PeerCredentials;
 import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.AppendOnlyList;
 import dev.sockpuppet.internal.Awaits;
+import dev.sockpuppet.internal.Checks;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.Lines;
 import dev.sockpuppet.internal.Transcripts;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -259,7 +262,14 @@ public final class ConnectionRecord implements Connection {
   @Override
   public Connection awaitReceivedLine(String line) {
     Objects.requireNonNull(line, "line");
-    return awaitReceived("the line \"" + line + "\"", bytes -> completeLines(bytes).contains(line));
+    Objects.requireNonNull(line, "line");
+    Awaits.until(
+        this + " to receive the line " + HexDump.quoted(Bytes.of(line)),
+        timeout,
+        this::received,
+        bytes -> hasCompleteLine(bytes, line),
+        () -> "it received " + HexDump.describe(received()).stripTrailing() + Checks.nearestLine(received(), line));
+    return this;
   }
 
   @Override
@@ -303,16 +313,15 @@ public final class ConnectionRecord implements Connection {
   }
 
   /**
-   * The lines of {@code bytes} that are complete (ended by LF); an unterminated last line is not
-   * one yet, since more may arrive.
+   * Whether {@code bytes} hold a complete line (ended by LF, a CR before it stripped) equal to
+   * {@code line}; an unterminated last line is not one yet, since more may arrive. Reads the lines
+   * in place, so a large recording is never decoded as a whole.
    */
-  public static List<String> completeLines(Bytes bytes) {
-    List<String> lines = bytes.lines();
-    if (!lines.isEmpty() && bytes.size() > 0 && bytes.byteAt(bytes.size() - 1) != '\n') {
-      return lines.subList(0, lines.size() - 1);
-    }
-    return lines;
+  public static boolean hasCompleteLine(Bytes bytes, String line) {
+    Lines.Near near = Lines.nearest(bytes, line.getBytes(StandardCharsets.UTF_8), true);
+    return near != null && near.equal();
   }
+
 
   // ---- recording, called by the fake's own threads ----
 

@@ -91,7 +91,9 @@ public final class Expectations {
         if (line.equals(expected)) {
           return Outcome.matched(length);
         }
-        return Outcome.mismatch("a different line arrived", firstDifference(line, expected), quoted(line));
+        long column = firstDifference(line, expected);
+        return Outcome.mismatch("a different line arrived", column, "the line differs at column " + (column + 1) + "\n"
+            + HexDump.pointAt("expected", Bytes.of(expected), "arrived", Bytes.of(line), column).stripTrailing());
       }
     };
   }
@@ -105,7 +107,8 @@ public final class Expectations {
         if (matcher.matches()) {
           return Outcome.matched(length, captures(matcher, pattern));
         }
-        return Outcome.mismatch("the line that arrived does not match /" + pattern + "/", -1, quoted(line));
+        return Outcome.mismatch("the line that arrived does not match /" + pattern + "/", -1,
+            HexDump.quotedAround(Bytes.of(line), 0));
       }
     };
   }

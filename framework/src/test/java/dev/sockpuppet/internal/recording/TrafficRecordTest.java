@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sockpuppet.Bytes;
 import dev.sockpuppet.ConnectionEvent;
 import dev.sockpuppet.Datagram;
 import dev.sockpuppet.Direction;
@@ -28,7 +29,8 @@ class TrafficRecordTest {
         "the process may exit after its pipes closed");
     String transcript = traffic.transcript();
     assertTrue(transcript.contains("the process exited (exit code 0)"), transcript);
-    assertTrue(transcript.contains("ProcessPipes 'sort' connection #0\n"), transcript);
+    assertTrue(transcript.contains("ProcessPipes 'sort' connection #0: received 0 bytes, sent 0 bytes; the process exited"),
+        transcript);
   }
 
   @Test
@@ -65,9 +67,43 @@ class TrafficRecordTest {
     String transcript = traffic.transcript().replaceAll(" +\\+\\d+\\.\\d{3}ms", " +T");
     assertEquals(
         "UnixDatagramServer 'log'\n"
-            + " +T  <- datagram #0 received, 6 bytes, from an unnamed socket to /tmp/log.sock\n"
-            + "              00000000  3c 31 33 3e 68 69                                 |<13>hi|\n",
+            + " +T  <- datagram #0 received, 6 B, from an unnamed socket to /tmp/log.sock  \"<13>hi\"\n",
         transcript);
+  }
+
+  @Test
+  void theTranscriptShowsSmallTextOnOneLineAndFoldsLongTextAndBinaryDumps() {
+    TrafficRecord traffic = new TrafficRecord("TcpServer 'fold'", Duration.ofSeconds(1), 1 << 20);
+    ConnectionRecord connection = traffic.openConnection(null, null, null);
+    connection.beginSent(Bytes.of("+OK\r\n"));
+    connection.beginSent(Bytes.of("line of text\n".repeat(400)));
+    byte[] binary = new byte[1000];
+    for (int i = 0; i < binary.length; i++) {
+      binary[i] = (byte) (i * 7);
+    }
+    connection.beginSent(Bytes.of(binary));
+    String transcript = traffic.transcript().replaceAll(" +\\+\\d+\\.\\d{3}ms", " +T");
+    assertTrue(transcript.startsWith("TcpServer 'fold'\nTcpServer 'fold' connection #0: received 0 bytes,"
+        + " sent 6205 bytes in 3 chunks; open\n +T  opened\n +T  -> 5 B at 0  \"+OK\\r\\n\"\n +T  -> 5200 B at 5\n"
+        + "                00000005  \"line of text\\n\"\n"), transcript);
+    assertTrue(transcript.contains("\n                … 4816 bytes …\n"), "text folded: " + transcript);
+    assertTrue(transcript.contains(" +T  -> 1000 B at 5205\n                00001455  00 07 0e 15"), transcript);
+    assertTrue(transcript.contains("\n                … 896 bytes …\n"), "hex folded: " + transcript);
+    assertTrue(transcript.length() < 4000, () -> transcript.length() + " characters: " + transcript);
+    traffic.recorder().release();
+  }
+
+  @Test
+  void aTranscriptOfManyConnectionsShowsTheFirstAndLastHundred() {
+    TrafficRecord traffic = new TrafficRecord("TcpServer 'busy'", Duration.ofSeconds(1), 1 << 20);
+    for (int i = 0; i < 250; i++) {
+      traffic.openConnection(null, null, null).beginSent(Bytes.of("hi " + i + "\n"));
+    }
+    String transcript = traffic.transcript();
+    assertTrue(transcript.contains("connection #99: ") && transcript.contains("connection #150: "), transcript);
+    assertFalse(transcript.contains("connection #100: ") || transcript.contains("connection #149: "), transcript);
+    assertTrue(transcript.contains("\n… 50 connections (#100 to #149) not shown\n"), transcript);
+    traffic.recorder().release();
   }
 
   @Test

@@ -88,7 +88,9 @@ class KeyValueServerTest {
       AssertionFailedError error = assertThrows(AssertionFailedError.class, client::awaitFinished);
       assertTrue(error.getMessage().contains("UnixSocketPeer 'strict' connection #0: script step 2 of 2 failed"),
           error.getMessage());
-      assertTrue(error.getMessage().contains("nearest miss: \"NOT_FOUND\""), error.getMessage());
+      assertTrue(error.getMessage().contains("nearest miss: the line differs at column 1\n"
+          + "    expected: \"OK\"\n"
+          + "    arrived : \"NOT_FOUND\"\n"), error.getMessage());
       assertThrows(AssertionFailedError.class, client::close);
     }
   }
