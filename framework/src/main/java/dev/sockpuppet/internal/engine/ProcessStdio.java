@@ -117,7 +117,7 @@ public final class ProcessStdio implements FakeCore.Running {
         process = builder.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       } catch (IOException e) {
         throw new IOException("cannot run `" + command + "`: " + e.getMessage()
-            + (String.valueOf(e.getMessage()).contains("error=2,") ? " (is it installed, and on the PATH?)" : ""), e);
+            + (isNotFound(e) ? " (is it installed, and on the PATH?)" : ""), e);
       }
       undo.add(0, () -> killNow(process));
       removeQuietly(files, directory);
@@ -140,6 +140,15 @@ public final class ProcessStdio implements FakeCore.Running {
       undo.forEach(Runnable::run);
       throw e;
     }
+  }
+
+  /**
+   * Whether the JDK could not start a program because it does not exist (ENOENT): JDK 17 says
+   * "error=2, No such file or directory", JDK 25 "Exec failed, error: 2 (No such file or directory)".
+   */
+  private static boolean isNotFound(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("error=2,") || message.contains("error: 2 ");
   }
 
   /** The process. */

@@ -209,10 +209,10 @@ public final class Expectations {
         return ended ? Outcome.matched(0) : Outcome.waiting();
       };
 
-  /** A line, bounded at {@link #MAX_TEXT}; the subclass judges each complete line. */
   /**
-   * A line, tested once its LF arrived. An attempt remembers how many unread bytes it already
-   * searched for the LF, and searches only what arrived since.
+   * A line, bounded at {@link #MAX_TEXT}, tested once its LF arrived; the subclass judges each
+   * complete line. An attempt remembers how many unread bytes it already searched for the LF, and
+   * searches only what arrived since.
    */
   private abstract static class LineExpectation implements Expectation {
     private final boolean remembers;
