@@ -168,6 +168,12 @@ public final class ConnectionIo implements LiveConnection {
       } catch (WriteStalledException e) {
         throw e;
       } catch (ClosedChannelException e) {
+        if (delivered == bytes.size()) {
+          // Every byte left; the channel closed as the write returned (a stop's interrupt makes the
+          // JDK close it and throw although the write completed). The write succeeded, and the next
+          // call finds the connection closed.
+          return this;
+        }
         // A fault's own exception says which fault ended the write; the JDK's carry no message.
         record.finishSent(pending, delivered, e.getMessage() != null ? e.getMessage() : "the fake closed the connection");
         throw e;

@@ -50,6 +50,8 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
   private static final int ABORTED = 2;
 
   private final SocketChannel channel;
+  /** Whether the channel is the JDK's, whose buffer position is exact after a failed write. */
+  private final boolean jdkChannel;
   private final Mode mode;
   private final SocketAddress localAddress;
   private final SocketAddress remoteAddress;
@@ -78,6 +80,7 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
 
   private SocketTransport(SocketChannel channel, Mode mode, SocketAddress localAddress, SocketAddress remoteAddress) {
     this.channel = channel;
+    this.jdkChannel = channel.provider() == SelectorProvider.provider();
     this.mode = mode;
     this.localAddress = localAddress;
     this.remoteAddress = remoteAddress;
@@ -219,9 +222,11 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
   /**
    * {@inheritDoc}
    *
-   * <p>How far a write got is counted from what {@code write} returned, never from where a failed
-   * call left the buffer: junixsocket's channels move the position to the end when a write fails
-   * after a shutdown, although nothing more went out.
+   * <p>How far a write got: the JDK's channels move the buffer's position by exactly what went out,
+   * also in a call that then fails (a stop's interrupt or close landing as the call returns makes it
+   * throw after its bytes left), so their position is trusted. junixsocket's channels move the
+   * position to the end when a write fails after a shutdown, although nothing more went out; for
+   * them only what {@code write} returned counts.
    */
   @Override
   public void write(ByteBuffer from, long timeoutNanos) throws IOException {
@@ -236,6 +241,7 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
             written += channel.write(from);
           }
         } catch (IOException e) {
+          written = writtenBefore(from, start, written);
           if (writeState.get() != ABORTED) {
             throw e;
           }
@@ -247,7 +253,13 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
       }
       long deadline = System.nanoTime() + timeoutNanos;
       while (from.hasRemaining()) {
-        int now = channel.write(from);
+        int now;
+        try {
+          now = channel.write(from);
+        } catch (IOException e) {
+          written = writtenBefore(from, start, written);
+          throw e;
+        }
         written += now;
         if (now > 0) {
           continue;
@@ -262,6 +274,11 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
     } finally {
       from.position(Math.toIntExact(start + written));
     }
+  }
+
+  /** What left before a write failed; see {@link #write}. */
+  private long writtenBefore(ByteBuffer from, int start, long counted) {
+    return jdkChannel ? from.position() - start : counted;
   }
 
   /**

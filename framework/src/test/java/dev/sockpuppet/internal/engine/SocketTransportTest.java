@@ -14,9 +14,11 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,6 +196,22 @@ class SocketTransportTest {
     assertFalse(accepted.isOpen(), "the real channel is closed too");
     assertFalse(transport.isOpen());
   }
+  @Test
+  void bytesThatLeftBeforeAWriteFailedCountAsWritten() throws Exception {
+    InterruptedAsWriteReturnsChannel channel = new InterruptedAsWriteReturnsChannel(accepted);
+    SocketTransport transport = SocketTransport.open(channel, Mode.BLOCKING);
+    ByteBuffer line = ByteBuffer.wrap("HI\n".getBytes(StandardCharsets.US_ASCII));
+
+    assertThrows(ClosedByInterruptException.class, () -> transport.write(line, TimeUnit.SECONDS.toNanos(5)));
+    assertEquals(3, line.position(), "the 3 bytes that left are counted as written");
+    ByteBuffer arrived = ByteBuffer.allocate(3);
+    while (arrived.hasRemaining() && program.read(arrived) >= 0) {
+      // the program reads what left
+    }
+    assertEquals("HI\n", new String(arrived.array(), StandardCharsets.US_ASCII));
+    transport.close();
+  }
+
 
   @Test
   void resetSendsRstToATcpPeer() throws Exception {
@@ -245,10 +263,40 @@ class SocketTransportTest {
   }
 
   /** Delegates to a real connected channel, except that setting an option fails. */
-  private static final class LingerFailingChannel extends SocketChannel {
+  private static final class LingerFailingChannel extends DelegatingChannel {
+    LingerFailingChannel(SocketChannel delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+      throw new IOException("simulated: setting " + name + " failed");
+    }
+  }
+
+  /**
+   * Delegates to a real connected channel, except that a write sends its bytes and then throws as
+   * the JDK does when the writing thread is interrupted as the call returns (a fake's stop): the
+   * position has moved by what left, and the channel is closed.
+   */
+  private static final class InterruptedAsWriteReturnsChannel extends DelegatingChannel {
+    InterruptedAsWriteReturnsChannel(SocketChannel delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      super.write(src);
+      close();
+      throw new ClosedByInterruptException();
+    }
+  }
+
+  /** A real connected channel behind a class of the test's, to change one behaviour. */
+  private abstract static class DelegatingChannel extends SocketChannel {
     private final SocketChannel delegate;
 
-    LingerFailingChannel(SocketChannel delegate) {
+    DelegatingChannel(SocketChannel delegate) {
       super(delegate.provider());
       this.delegate = delegate;
     }
@@ -261,7 +309,8 @@ class SocketTransportTest {
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-      throw new IOException("simulated: setting " + name + " failed");
+      delegate.setOption(name, value);
+      return this;
     }
 
     @Override
