@@ -40,13 +40,22 @@ final class ChunkReader {
    * @throws ClosedChannelException when the fake closed the transport (also asynchronously)
    */
   Segment read(long timeoutNanos) throws ClosedChannelException {
+    return take(timeoutNanos, false);
+  }
+
+  /** {@link #read} until {@code deadlineNanos}, a {@link System#nanoTime()} value in the future. */
+  Segment readBy(long deadlineNanos) throws ClosedChannelException {
+    return take(deadlineNanos, true);
+  }
+
+  private Segment take(long time, boolean isDeadline) throws ClosedChannelException {
     if (ended) {
       return null;
     }
     buffer.clear();
     int read;
     try {
-      read = transport.read(buffer, timeoutNanos);
+      read = isDeadline ? transport.readBy(buffer, time) : transport.read(buffer, time);
     } catch (ClosedChannelException e) {
       throw e;
     } catch (IOException e) {

@@ -149,15 +149,17 @@ public final class ConnectionIo implements LiveConnection {
         record.refusedSend(bytes.size(), e.getMessage() != null ? e.getMessage() : "the fake closed the connection");
         throw e;
       }
-      PendingSend pending = record.beginSent(bytes);
+      // One clock reading serves the record's time and the write's deadline.
+      long now = System.nanoTime();
+      PendingSend pending = record.beginSent(bytes, now);
       long delivered = 0;
-      long deadline = System.nanoTime() + writeTimeout.toNanos();
+      long deadline = now + writeTimeout.toNanos();
       try {
         for (Segment segment : Access.bytes().segments(bytes)) {
           ByteBuffer buffer = segment.asBuffer();
           int start = buffer.position();
           try {
-            transport.write(buffer, Math.max(0, deadline - System.nanoTime()));
+            transport.writeBy(buffer, deadline);
           } finally {
             delivered += buffer.position() - start;
           }
@@ -276,6 +278,11 @@ public final class ConnectionIo implements LiveConnection {
    */
   Segment readChunk(long timeoutNanos) throws ClosedChannelException {
     return reader.read(timeoutNanos);
+  }
+
+  /** {@link #readChunk} until {@code deadlineNanos}, a {@link System#nanoTime()} value in the future. */
+  Segment readChunkBy(long deadlineNanos) throws ClosedChannelException {
+    return reader.readBy(deadlineNanos);
   }
 
   /** Whether the program half-closed or reset, as far as this connection's reads have seen. */

@@ -4,8 +4,10 @@ import dev.sockpuppet.Bytes;
 import dev.sockpuppet.ConnectionEvent.Side;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.LiveConnection;
+import dev.sockpuppet.internal.Access;
 import dev.sockpuppet.internal.Durations;
 import dev.sockpuppet.internal.HexDump;
+import dev.sockpuppet.internal.recording.Segment;
 import dev.sockpuppet.internal.script.Expectation;
 import dev.sockpuppet.internal.script.Expectations;
 import dev.sockpuppet.internal.script.Outcome;
@@ -104,11 +106,14 @@ final class ScriptPlayer implements Handler {
 
   private void expect(ConnectionIo io, int index, Step.Expect expect) throws IOException, InterruptedException {
     Duration timeout = expect.timeout() != null ? expect.timeout() : io.readTimeout();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    // The clock is read once per step while nothing arrived; reads take the deadline as it is.
+    long now = System.nanoTime();
+    boolean nowIsCurrent = true;
+    long deadline = now + timeout.toNanos();
     Expectation attempt = expect.expectation().attempt();
+    Bytes unread = io.unread();
     while (true) {
       boolean ended = io.inputEndedAnyway();
-      Bytes unread = io.unread();
       Outcome outcome = attempt.test(unread, ended);
       if (outcome.isMatch()) {
         if (ended && unread.size() == outcome.consumed() && expect.expectation() == Expectations.end()
@@ -124,16 +129,21 @@ final class ScriptPlayer implements Handler {
       if (outcome.isMismatch()) {
         throw fail(io, index, outcome.mismatch(), expect, outcome.differsAt(), outcome.nearestMiss());
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
+      if (!nowIsCurrent) {
+        now = System.nanoTime();
+      }
+      nowIsCurrent = false;
+      if (deadline - now <= 0) {
         String why = "nothing that matched arrived within " + Durations.describe(timeout)
             + (expect.timeout() != null ? " (the step's timeout)" : " (the fake's timeout)");
         throw fail(io, index, why, expect, -1, attempt.nearestMiss(unread));
       }
-      io.readChunk(left);
+      Segment read = io.readChunkBy(deadline);
       if (Thread.interrupted()) {
         throw new InterruptedException(io.record() + " was interrupted in step " + (index + 1));
       }
+      // Nothing was unread before, and only this thread reads: what arrived is all that is unread.
+      unread = unread.isEmpty() && read != null ? Access.bytes().of(new Segment[] {read}) : io.unread();
     }
   }
 

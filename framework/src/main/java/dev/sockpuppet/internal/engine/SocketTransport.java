@@ -141,7 +141,31 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
     if (timeoutNanos == 0) {
       return readWithoutWaiting(into);
     }
-    long deadline = System.nanoTime() + timeoutNanos;
+    return blockingReadBy(into, System.nanoTime() + timeoutNanos);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In {@link Mode#BLOCKING}, the deadline goes to the watchdog as it is, without reading the
+   * clock again.
+   */
+  @Override
+  public int readBy(ByteBuffer into, long deadlineNanos) throws IOException {
+    if (mode != Mode.BLOCKING) {
+      return Transport.super.readBy(into, deadlineNanos);
+    }
+    int read = blockingReadBy(into, deadlineNanos);
+    if (read < 0 && !isOpen()) {
+      throw new AsynchronousCloseException();
+    }
+    return read;
+  }
+
+  private int blockingReadBy(ByteBuffer into, long deadline) throws IOException {
+    if (inputShut) {
+      throw new ClosedBecause("the fake stopped reading this connection when a read of its timed out");
+    }
     readDeadline = deadline;
     readState.set(BUSY);
     IoWatchdog.shared().readEndsBy(deadline);
@@ -230,11 +254,16 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
    */
   @Override
   public void write(ByteBuffer from, long timeoutNanos) throws IOException {
+    writeBy(from, System.nanoTime() + timeoutNanos);
+  }
+
+  @Override
+  public void writeBy(ByteBuffer from, long deadline) throws IOException {
     int start = from.position();
     long written = 0;
     try {
       if (mode == Mode.BLOCKING) {
-        writeDeadline = System.nanoTime() + timeoutNanos;
+        writeDeadline = deadline;
         writeState.set(BUSY);
         try {
           while (from.hasRemaining()) {
@@ -251,7 +280,6 @@ public final class SocketTransport implements Transport, IoWatchdog.Watched {
         }
         return;
       }
-      long deadline = System.nanoTime() + timeoutNanos;
       while (from.hasRemaining()) {
         int now;
         try {

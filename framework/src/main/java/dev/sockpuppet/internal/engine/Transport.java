@@ -42,6 +42,20 @@ public interface Transport {
   void write(ByteBuffer from, long timeoutNanos) throws IOException;
 
   /**
+   * {@link #read} until {@code deadlineNanos}, a {@link System#nanoTime()} value in the future: for
+   * callers that already read the clock, so that a transport that works with deadlines needs no
+   * second reading.
+   */
+  default int readBy(ByteBuffer into, long deadlineNanos) throws IOException {
+    return read(into, Math.max(1, deadlineNanos - System.nanoTime()));
+  }
+
+  /** {@link #write} until {@code deadlineNanos}, a {@link System#nanoTime()} value; see {@link #readBy}. */
+  default void writeBy(ByteBuffer from, long deadlineNanos) throws IOException {
+    write(from, Math.max(0, deadlineNanos - System.nanoTime()));
+  }
+
+  /**
    * Called before each write goes on record, and waits while something holds what the fake sends
    * on purpose (a fault's stall or latency), so the recording never shows as sent what is still
    * held back. Throws a {@link java.nio.channels.ClosedChannelException} if the transport closes

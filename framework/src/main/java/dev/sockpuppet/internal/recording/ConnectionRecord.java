@@ -56,10 +56,12 @@ public final class ConnectionRecord implements Connection {
   private long receivedSize;
   private long sentSize;
   private long undelivered;
-  private boolean peerHalfClosed;
-  private boolean fakeHalfClosed;
-  private boolean closed;
-  private Side resetBy;
+  // Written under the lock; volatile so that the checks a connection's thread makes before every
+  // read and write need no lock. Each only ever changes once, from unset to set.
+  private volatile boolean peerHalfClosed;
+  private volatile boolean fakeHalfClosed;
+  private volatile boolean closed;
+  private volatile Side resetBy;
 
   public ConnectionRecord(
       String fake,
@@ -358,13 +360,18 @@ public final class ConnectionRecord implements Connection {
    * bytes, which need no record.
    */
   public PendingSend beginSent(Bytes bytes) {
+    return beginSent(bytes, System.nanoTime());
+  }
+
+  /** {@link #beginSent(Bytes)} at {@code clock}, a {@link System#nanoTime()} reading the caller made. */
+  public PendingSend beginSent(Bytes bytes, long clock) {
     if (bytes.isEmpty()) {
       return null;
     }
     lock.lock();
     try {
       Segment[] segments = Access.bytes().segments(bytes);
-      int chunk = chunks.add(Direction.SENT, sentSize, sent.size(), segments.length, recorder.nanosNow());
+      int chunk = chunks.add(Direction.SENT, sentSize, sent.size(), segments.length, recorder.nanosAt(clock));
       PendingSend pending = new PendingSend(chunk, sent.size(), sentSize, bytes);
       Collections.addAll(sent, segments);
       sentSize += bytes.size();
@@ -422,18 +429,14 @@ public final class ConnectionRecord implements Connection {
 
   /** Why nothing more can be sent, or null while the fake can still send. */
   public String outputEndedBecause() {
-    lock.lock();
-    try {
-      if (resetBy != null) {
-        return "the connection was reset by the " + (resetBy == Side.PEER ? "peer" : "fake");
-      }
-      if (closed) {
-        return "the connection is closed";
-      }
-      return fakeHalfClosed ? "the fake shut down its output" : null;
-    } finally {
-      lock.unlock();
+    Side reset = resetBy;
+    if (reset != null) {
+      return "the connection was reset by the " + (reset == Side.PEER ? "peer" : "fake");
     }
+    if (closed) {
+      return "the connection is closed";
+    }
+    return fakeHalfClosed ? "the fake shut down its output" : null;
   }
 
   /**
@@ -500,12 +503,7 @@ public final class ConnectionRecord implements Connection {
 
   /** Whether no more bytes can arrive: the peer half-closed or the connection ended. */
   public boolean inputEnded() {
-    lock.lock();
-    try {
-      return peerHalfClosed || closed || resetBy != null;
-    } finally {
-      lock.unlock();
-    }
+    return peerHalfClosed || closed || resetBy != null;
   }
 
 }

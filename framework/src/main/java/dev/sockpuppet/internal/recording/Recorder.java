@@ -58,6 +58,11 @@ public final class Recorder {
     return System.nanoTime() - originNanos;
   }
 
+  /** {@code clock}, a {@link System#nanoTime()} reading, as time since this recording began. */
+  public long nanosAt(long clock) {
+    return clock - originNanos;
+  }
+
   /** Wall-clock time this recording began. */
   public Instant startedAt() {
     return startedAt;
