@@ -6,6 +6,8 @@ import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -37,6 +39,9 @@ public final class UnixSocketPaths {
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
 
+  /** How every process directory's name begins; see {@link #processDirectoryName}. */
+  private static final String PROCESS_DIRECTORY_PREFIX = "sockpuppet-p";
+
   /** Guards {@link #processDirectory}. */
   private static final Object PROCESS_DIRECTORY_LOCK = new Object();
   /**
@@ -56,10 +61,92 @@ public final class UnixSocketPaths {
   public static Path processDirectory() throws IOException {
     synchronized (PROCESS_DIRECTORY_LOCK) {
       if (processDirectory == null || !Files.isDirectory(processDirectory, LinkOption.NOFOLLOW_LINKS)) {
-        processDirectory = createPrivateDirectory();
+        Path base = socketBase();
+        removeDirectoriesOfDeadProcesses(base);
+        String name = processDirectoryName(ProcessHandle.current().pid(), pidNamespace());
+        try {
+          processDirectory = Files.createDirectory(base.resolve(name), OWNER_ONLY_DIRECTORY);
+        } catch (FileAlreadyExistsException e) {
+          // Ours from before someone deleted it and made it again, or another's with our pid (a
+          // dead process whose directory could not be removed): a fresh one beside it.
+          processDirectory = Files.createTempDirectory(base, name + "-", OWNER_ONLY_DIRECTORY);
+        }
         processDirectory.toFile().deleteOnExit();
       }
       return processDirectory;
+    }
+  }
+
+  /**
+   * {@code sockpuppet-p<pid>_<pid namespace>}, both in base 36: what a later JVM needs to tell that
+   * the process that made the directory is gone. A JVM that was killed (a CI job's timeout, a
+   * benchmark fork ended by force) runs no exit hook, so its directory and socket files would stay
+   * for ever. Short, since a socket's whole path must fit {@code sun_path}.
+   */
+  static String processDirectoryName(long pid, long namespace) {
+    return PROCESS_DIRECTORY_PREFIX + Long.toString(pid, 36) + "_" + Long.toString(namespace, 36);
+  }
+
+  /** The inode of this process's PID namespace on Linux ({@code pid:[4026531836]}), or 0 elsewhere. */
+  static long pidNamespace() {
+    try {
+      String link = Files.readSymbolicLink(Paths.get("/proc/self/ns/pid")).toString();
+      return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Removes the process directories under {@code base} whose process is gone: made by a process of
+   * this PID namespace (a container sharing {@code /tmp} has another, and its processes cannot be
+   * seen from here) whose pid no longer runs. Only this user's directories can be entered (they are
+   * 0700); only socket files and then the directory, if that left it empty, are deleted, never a link
+   * followed. A pid reused by another process keeps its old directory: the mistake errs on the side
+   * of leaving things.
+   */
+  static void removeDirectoriesOfDeadProcesses(Path base) {
+    long namespace = pidNamespace();
+    if (namespace == 0) {
+      return;
+    }
+    String inThisNamespace = "_" + Long.toString(namespace, 36);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(base, PROCESS_DIRECTORY_PREFIX + "*")) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        int separator = name.indexOf('_');
+        int end = name.indexOf('-', PROCESS_DIRECTORY_PREFIX.length());
+        String namespacePart = separator < 0 ? "" : name.substring(separator, end < 0 ? name.length() : end);
+        if (!namespacePart.equals(inThisNamespace)) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name.substring(PROCESS_DIRECTORY_PREFIX.length(), separator), 36);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()
+            && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          removeSocketsAndDirectory(entry);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(UnixSocketPaths.class.getName())
+          .log(System.Logger.Level.DEBUG, "looking for directories of dead processes in " + base, e);
+    }
+  }
+
+  private static void removeSocketsAndDirectory(Path directory) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        if (isSocket(entry)) {
+          Files.deleteIfExists(entry);
+        }
+      }
+      Files.deleteIfExists(directory); // fails, and leaves it, if anything else is in it
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(UnixSocketPaths.class.getName()).log(System.Logger.Level.DEBUG, "removing " + directory, e);
     }
   }
 
@@ -80,11 +167,16 @@ public final class UnixSocketPaths {
    * sun_path}: macOS temp directories alone can take half of it.
    */
   public static Path createPrivateDirectory() throws IOException {
+    return createPrivateDirectory(socketBase());
+  }
+
+  /** {@code java.io.tmpdir} when sockets under it fit {@code sun_path}, else {@code /tmp}. */
+  private static Path socketBase() {
     Path base = Paths.get(System.getProperty("java.io.tmpdir", "/tmp"));
     if (bytes(base.toAbsolutePath().toString()) + ROOM_FOR_NAMES >= sunPathSize() || !Files.isWritable(base)) {
       base = Paths.get("/tmp");
     }
-    return createPrivateDirectory(base);
+    return base;
   }
 
   /**
