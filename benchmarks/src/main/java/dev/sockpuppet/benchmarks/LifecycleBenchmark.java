@@ -17,9 +17,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Start plus stop of one fake, against the least a server can do: bind, start an accept thread,
- * close, join it. A test pays this once per fake, so it decides whether a fresh fake per test is
- * cheap enough to be the default. okhttp's MockWebServer is the incumbent to beat.
+ * Start plus stop of one fake, against the least a server can do: a bare bind and close (issue
+ * 13's yardstick: a fake should cost about that), and a bind with an accept thread of its own,
+ * closed and joined (what a hand-written server pays). A test pays this once per fake, so it
+ * decides whether a fresh fake per test is cheap enough to be the default. okhttp's
+ * MockWebServer is the incumbent to beat.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -28,6 +30,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class LifecycleBenchmark {
+
+  /** The floor: a JDK ServerSocketChannel bound on loopback port 0 and closed, nothing accepting. */
+  @Benchmark
+  public void bareBindCloseTcp(ScratchDirectory scratch) throws IOException {
+    Transport.TCP.bind(scratch.path(), "bare.sock").close();
+  }
+
+  /** The floor for Unix sockets: bind a socket file in an existing directory, close, remove the file. */
+  @Benchmark
+  public void bareBindCloseUnix(ScratchDirectory scratch) throws IOException {
+    Transport.UNIX.bind(scratch.path(), "bare.sock").close();
+    java.nio.file.Files.delete(scratch.path().resolve("bare.sock"));
+  }
 
   /** Baseline: a JDK ServerSocketChannel on loopback port 0 with an accept thread. */
   @Benchmark

@@ -78,6 +78,14 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
   /** Removes what bind() left behind, such as socket files; runs after the channel closed. */
   abstract void release() throws IOException;
 
+  /**
+   * Whether the address may be bound again as soon as the fake stops (a fixed port), so that a
+   * stop must release it before it returns instead of microseconds after.
+   */
+  boolean addressBoundAgainSoon() {
+    return false;
+  }
+
   // ---- configuration, for the with… methods of the concrete servers ----
 
   final void configureResponder(Responder responder) {
@@ -146,7 +154,8 @@ public abstract sealed class StreamServer implements FakeServer permits TcpServe
     boolean started =
         core.start(this::bind, (channel, run) -> {
           StreamEngine engine =
-              new StreamEngine(Threads.prefix(name()), channel, run, timeout(), behaviour(), channelSetup());
+              new StreamEngine(
+                  Threads.prefix(name()), channel, run, timeout(), behaviour(), channelSetup(), addressBoundAgainSoon());
           engine.withFaults(core.faults());
           engine.start();
           return engine;

@@ -172,6 +172,11 @@ public final class TcpServer extends StreamServer {
   }
 
   @Override
+  boolean addressBoundAgainSoon() {
+    return requestedPort != 0;
+  }
+
+  @Override
   ServerSocketChannel bind() throws IOException {
     ServerSocketChannel opened = ServerSocketChannel.open();
     try {

@@ -3,6 +3,9 @@ package dev.sockpuppet.internal.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Waits for a fake's threads when it stops, under a deadline that moves on whenever one of them
@@ -16,6 +19,8 @@ public final class Joiner {
   public static final Duration GRACE = Duration.ofSeconds(1);
 
   private final List<Thread> joined = new ArrayList<>();
+  /** Shared threads (which never end) that did not finish their part for this fake in time. */
+  private final List<RuntimeException> overdue = new ArrayList<>();
   private long deadline = System.nanoTime() + GRACE.toNanos();
   /** Once a thread outlived the grace period, no later progress extends the wait again. */
   private boolean expired;
@@ -55,13 +60,76 @@ public final class Joiner {
     }
   }
 
-  /** Adds a problem, with the thread's current stack, for every joined thread still alive. */
+  /**
+   * Takes {@code lock}, held by the shared thread {@code holder} while it works for this fake,
+   * waiting until the current deadline; keeps the caller's interrupt status.
+   *
+   * @return whether the lock is held now; if not, {@code holder} is reported as stuck
+   */
+  public boolean lock(Lock lock, Thread holder) {
+    boolean locked = untilDeadline(left -> lock.tryLock(left, TimeUnit.NANOSECONDS));
+    if (!locked) {
+      overdue(holder, "did not finish accepting a connection for this fake");
+    }
+    return locked;
+  }
+
+  /**
+   * Waits until the current deadline for {@code latch}, which the shared thread {@code opener}
+   * opens; keeps the caller's interrupt status. If it stays shut, {@code opener} is reported as stuck.
+   */
+  public void await(CountDownLatch latch, Thread opener) {
+    if (!untilDeadline(left -> latch.await(left, TimeUnit.NANOSECONDS))) {
+      overdue(opener, "did not release this fake's listening socket");
+    }
+  }
+
+  /** A wait of at most the given nanoseconds; true if what it waited for happened. */
+  @FunctionalInterface
+  private interface TimedWait {
+    boolean await(long nanos) throws InterruptedException;
+  }
+
+  /** Runs {@code wait} until the current deadline, through interrupts, whose status it keeps. */
+  private boolean untilDeadline(TimedWait wait) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return wait.await(Math.max(0, deadline - System.nanoTime()));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void overdue(Thread thread, String what) {
+    expired = true;
+    RuntimeException stuck = new RuntimeException(
+        "the shared thread '" + thread.getName() + "' " + what + " within " + GRACE.toMillis()
+            + " ms; it is stuck in the code shown below");
+    stuck.setStackTrace(thread.getStackTrace());
+    overdue.add(stuck);
+  }
+
+  /**
+   * Adds a problem, with the thread's current stack, for every joined thread still alive and every
+   * shared thread that was overdue.
+   */
   public void reportStuck(Problems problems) {
     for (Thread thread : joined) {
       if (thread.isAlive()) {
         StuckThread stuck = new StuckThread(thread);
         problems.add(stuck.getMessage(), stuck);
       }
+    }
+    for (RuntimeException stuck : overdue) {
+      problems.add(stuck.getMessage(), stuck);
     }
   }
 

@@ -47,7 +47,8 @@ public final class StreamEngine implements FakeCore.Running {
       FakeCore.Run run,
       Duration timeout,
       Behaviour behaviour,
-      ChannelSetup setup) {
+      ChannelSetup setup,
+      boolean addressBoundAgainSoon) {
     this.threadPrefix = threadPrefix;
     this.serverChannel = serverChannel;
     this.traffic = run.traffic();
@@ -55,7 +56,7 @@ public final class StreamEngine implements FakeCore.Running {
     this.timeout = timeout;
     this.behaviour = behaviour;
     this.setup = setup;
-    this.acceptor = new ThreadAcceptor(threadPrefix + "-accept");
+    this.acceptor = SharedAcceptor.forChannel(serverChannel, threadPrefix + "-accept", addressBoundAgainSoon);
   }
 
   /** Plays every connection with those of {@code faults} that apply to it; call before {@link #start()}. */
@@ -64,7 +65,8 @@ public final class StreamEngine implements FakeCore.Running {
     return this;
   }
 
-  public void start() {
+  /** Starts accepting; on failure the caller closes the channel. */
+  public void start() throws IOException {
     behaviour.started(problems);
     acceptor.start(
         serverChannel,

@@ -41,14 +41,7 @@ public final class ThreadAcceptor implements Acceptor {
           }
           return;
         }
-        try {
-          listener.accepted(accepted);
-        } catch (Throwable e) {
-          SocketTransport.closeQuietly(accepted);
-          if (!stopping) {
-            listener.failed("could not set up an accepted connection", e);
-          }
-        }
+        listener.handOver(accepted, stopping);
       }
     } catch (Throwable e) {
       listener.failed("the accepting thread failed", e);

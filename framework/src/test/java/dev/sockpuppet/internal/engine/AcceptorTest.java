@@ -15,16 +15,34 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Whatever goes wrong while accepting is reported, and accepting goes on. */
-class ThreadAcceptorTest {
-  @Test
-  void anErrorWhileSettingUpAConnectionIsReportedAndTheNextConnectionIsAccepted() throws Exception {
+/**
+ * What both acceptors promise: whatever goes wrong while accepting is reported, accepting goes on,
+ * and a stop ends it quietly.
+ */
+class AcceptorTest {
+  /** Each acceptor kind, the shared one with a hub of its own so that the suite's fakes do not count. */
+  static Stream<Arguments> acceptors() {
+    return Stream.of(
+        Arguments.of(Named.of("a thread of its own", (Supplier<Acceptor>) () -> new ThreadAcceptor("test-accept"))),
+        Arguments.of(Named.of("the shared selector thread",
+            (Supplier<Acceptor>) () -> new SharedAcceptor(new AcceptorHub("test-acceptor-hub", Duration.ofSeconds(1)), false))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("acceptors")
+  void anErrorWhileSettingUpAConnectionIsReportedAndTheNextConnectionIsAccepted(Supplier<Acceptor> kind) throws Exception {
     OutOfMemoryError simulated = new OutOfMemoryError("simulated: unable to create native thread");
     List<String> failures = new CopyOnWriteArrayList<>();
     BlockingQueue<SocketChannel> accepted = new LinkedBlockingQueue<>();
-    ThreadAcceptor acceptor = new ThreadAcceptor("test-accept");
+    Acceptor acceptor = kind.get();
     try (ServerSocketChannel listener =
         ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       acceptor.start(listener, new Acceptor.Listener() {
@@ -60,10 +78,11 @@ class ThreadAcceptorTest {
     }
   }
 
-  @Test
-  void stoppingEndsAcceptingWithoutAReport() throws IOException {
+  @ParameterizedTest
+  @MethodSource("acceptors")
+  void stoppingEndsAcceptingWithoutAReport(Supplier<Acceptor> kind) throws IOException {
     List<String> failures = new CopyOnWriteArrayList<>();
-    ThreadAcceptor acceptor = new ThreadAcceptor("test-accept-stop");
+    Acceptor acceptor = kind.get();
     ServerSocketChannel listener =
         ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     acceptor.start(listener, new Acceptor.Listener() {
