@@ -1,5 +1,6 @@
 package dev.sockpuppet.benchmarks;
 
+import dev.sockpuppet.internal.UnixSocketPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A short directory for the raw baselines' Unix socket files, made once per trial. JMH injects it
- * into the benchmarks that need one; under {@code /tmp} so that paths fit {@code sun_path}.
+ * into the benchmarks that need one; beside the fakes' own socket directories, so that paths fit
+ * {@code sun_path} and a bind costs what it costs the fakes.
  */
 @State(Scope.Benchmark)
 public class ScratchDirectory {
@@ -19,7 +21,9 @@ public class ScratchDirectory {
 
   @Setup(Level.Trial)
   public void create() throws IOException {
-    path = Files.createTempDirectory(Path.of("/tmp"), "sp-bench-");
+    // Where the fakes put their sockets (/dev/shm on Linux), so that a baseline binds on the same
+    // file system as the fake it is compared with.
+    path = UnixSocketPaths.createPrivateDirectory();
   }
 
   @TearDown(Level.Trial)

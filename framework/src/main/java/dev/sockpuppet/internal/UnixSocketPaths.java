@@ -158,21 +158,43 @@ public final class UnixSocketPaths {
 
   /** Whether this platform has Linux's abstract socket namespace. */
   public static boolean hasAbstractNamespace() {
+    return isLinux();
+  }
+
+  private static boolean isLinux() {
     return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
   }
 
   /**
-   * A fresh directory only the current user can enter (0700), under {@code java.io.tmpdir} when
-   * that is short enough, else under {@code /tmp}, so that sockets in it always fit {@code
-   * sun_path}: macOS temp directories alone can take half of it.
+   * A fresh directory only the current user can enter (0700), under {@code /dev/shm} on Linux, else
+   * {@code java.io.tmpdir} when that is short enough, else {@code /tmp} (see {@link #socketBase()}),
+   * so that sockets in it always fit {@code sun_path}: macOS temp directories alone can take half of it.
    */
   public static Path createPrivateDirectory() throws IOException {
     return createPrivateDirectory(socketBase());
   }
 
-  /** {@code java.io.tmpdir} when sockets under it fit {@code sun_path}, else {@code /tmp}. */
+  /**
+   * Where private socket directories go: {@code /dev/shm} on Linux, unless {@code java.io.tmpdir}
+   * was set to something other than {@code /tmp} (the user chose a place) or {@code /dev/shm} is not
+   * a writable directory; else {@code java.io.tmpdir} when sockets under it fit {@code sun_path};
+   * else {@code /tmp}.
+   *
+   * <p>Why a tmpfs: binding a Unix socket creates a file, and on a disk file system that is an
+   * inode allocation. On ext4 without a journal (this project's CI machines) the allocator skips
+   * every inode freed in the last seconds, one by one, so a suite that starts and stops fakes
+   * quickly made each bind slower than the rest of the start: 50–90 µs per start in {@code /tmp}
+   * against about 20 in {@code /dev/shm} (PERFORMANCE.md, issue 13).
+   */
   private static Path socketBase() {
-    Path base = Paths.get(System.getProperty("java.io.tmpdir", "/tmp"));
+    String tmpdir = System.getProperty("java.io.tmpdir", "/tmp");
+    if (isLinux() && Paths.get(tmpdir).equals(Paths.get("/tmp"))) {
+      Path shm = Paths.get("/dev/shm");
+      if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+        return shm;
+      }
+    }
+    Path base = Paths.get(tmpdir);
     if (bytes(base.toAbsolutePath().toString()) + ROOM_FOR_NAMES >= sunPathSize() || !Files.isWritable(base)) {
       base = Paths.get("/tmp");
     }

@@ -36,8 +36,9 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  * }</pre>
  *
  * <p>By default the socket lives in a private directory that only the current user can enter
- * (0700), made fresh for this JVM under a short base directory, so its path always fits {@code
- * sun_path} (108 bytes on Linux, 104 on macOS) however long {@code java.io.tmpdir} is. Each server
+ * (0700), made fresh for this JVM under a short base directory ({@code /dev/shm} on Linux, a tmpfs),
+ * so its path always fits {@code sun_path} (108 bytes on Linux, 104 on macOS) however long {@code
+ * java.io.tmpdir} is. Each server
  * has a socket file of its own there, named after the server plus a random part, owner-only
  * (0600), and removed on stop. A server whose socket others may use ({@link
  * #withPermissions(String)} beyond the owner) or with a {@link #withBaseDirectory(Path) base
@@ -87,8 +88,8 @@ public final class UnixSocketServer extends StreamServer {
 
   /**
    * Creates the fresh private directory under {@code base} instead of the default ({@code
-   * java.io.tmpdir} when short enough, else {@code /tmp}), e.g. a directory shared with a
-   * container. The base must exist; the socket path must still fit {@code sun_path}.
+   * /dev/shm} on Linux unless {@code java.io.tmpdir} was set elsewhere, else {@code java.io.tmpdir}
+   * when short enough, else {@code /tmp}), e.g. a directory shared with a container. The base must exist; the socket path must still fit {@code sun_path}.
    */
   public UnixSocketServer withBaseDirectory(Path base) {
     Objects.requireNonNull(base, "base");
