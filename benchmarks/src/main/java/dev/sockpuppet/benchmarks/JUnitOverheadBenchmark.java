@@ -44,7 +44,13 @@ public class JUnitOverheadBenchmark {
     /** The baseline: 1,000 tests that do the same work without a fake. */
     PLAIN(PlainTests.class),
     /** 1,000 tests, each with a fresh {@code @WithUnixSocketServer} fake. */
-    WITH_UNIX_SOCKET_SERVER(FakeTests.class);
+    WITH_UNIX_SOCKET_SERVER(FakeTests.class),
+    /**
+     * 1,000 tests sharing one fake of the class, injected into each: the extension's own share
+     * (lookup, store, parameter resolution, the per-test stop and verify pass) without a fake's
+     * start and stop per test.
+     */
+    WITH_PER_CLASS_FAKE(SharedFakeTests.class);
 
     final Class<?> testClass;
 
@@ -95,6 +101,15 @@ public class JUnitOverheadBenchmark {
   public static class FakeTests {
     @RepeatedTest(TESTS)
     @WithUnixSocketServer
+    void test(UnixSocketServer server) {
+      body(server.path().toString());
+    }
+  }
+
+  /** 1,000 tests, each injected with the one fake of the class. */
+  @WithUnixSocketServer(scope = dev.sockpuppet.junit.Scope.PER_CLASS)
+  public static class SharedFakeTests {
+    @RepeatedTest(TESTS)
     void test(UnixSocketServer server) {
       body(server.path().toString());
     }

@@ -60,7 +60,9 @@ public final class UnixSocketPaths {
    */
   public static Path processDirectory() throws IOException {
     synchronized (PROCESS_DIRECTORY_LOCK) {
-      if (processDirectory == null || !Files.isDirectory(processDirectory, LinkOption.NOFOLLOW_LINKS)) {
+      // Not looked at again on every call (an lstat per start): a bind in a directory someone
+      // deleted fails, and the binder asks for it again with processDirectoryLost.
+      if (processDirectory == null) {
         Path base = socketBase();
         removeDirectoriesOfDeadProcesses(base);
         String name = processDirectoryName(ProcessHandle.current().pid(), pidNamespace());
@@ -74,6 +76,22 @@ public final class UnixSocketPaths {
         processDirectory.toFile().deleteOnExit();
       }
       return processDirectory;
+    }
+  }
+
+  /**
+   * A bind in {@code directory}, as {@link #processDirectory()} returned it, failed: if it is gone
+   * (someone deleted it), the next call makes it again.
+   *
+   * @return whether it was gone, so that the bind is worth another try
+   */
+  public static boolean processDirectoryLost(Path directory) {
+    synchronized (PROCESS_DIRECTORY_LOCK) {
+      if (directory.equals(processDirectory) && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+        processDirectory = null;
+        return true;
+      }
+      return processDirectory == null || !directory.equals(processDirectory);
     }
   }
 

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +14,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
@@ -40,6 +42,9 @@ public final class UnixSocketPlace {
   public interface Addressing {
     SocketAddress of(Path path) throws IOException;
   }
+
+  /** What a socket file's name must not contain. */
+  private static final Pattern UNSAFE_IN_NAMES = Pattern.compile("[^A-Za-z0-9._-]");
 
   private Path requestedPath;
   private Path baseDirectory;
@@ -141,8 +146,8 @@ public final class UnixSocketPlace {
     } else if (baseDirectory == null && !beyondOwner) {
       // The common case: a socket of its own name in the process's private directory. A random
       // part keeps names unique; the rare clash with a live socket just draws again.
-      Path directory = UnixSocketPaths.processDirectory();
       for (int attempt = 1; ; attempt++) {
+        Path directory = UnixSocketPaths.processDirectory();
         Path path =
             directory.resolve(socketFileName(fakeName, "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 36)));
         UnixSocketPaths.checkLength(path);
@@ -153,6 +158,11 @@ public final class UnixSocketPlace {
           break;
         } catch (BindException e) {
           if (attempt == 5) {
+            throw e;
+          }
+        } catch (IOException e) {
+          // The directory was deleted under us (a cleanup of /dev/shm or /tmp): make it again, once.
+          if (attempt > 1 || !UnixSocketPaths.processDirectoryLost(directory)) {
             throw e;
           }
         }
@@ -200,7 +210,7 @@ public final class UnixSocketPlace {
    */
   public void release(String fakeName) throws IOException {
     if (boundPath != null) {
-      Files.deleteIfExists(boundPath);
+      deleteIfExists(boundPath);
     }
     if (privateDirectory != null) {
       if (boundPath == null) {
@@ -210,8 +220,18 @@ public final class UnixSocketPlace {
     }
   }
 
+  /**
+   * Removes the socket file: one unlink, where {@link Files#deleteIfExists} first asks what the file
+   * is (an lstat per stop) to choose between unlink and rmdir.
+   */
+  private static void deleteIfExists(Path socket) throws IOException {
+    if (!socket.toFile().delete() && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(socket); // fails, and says why
+    }
+  }
+
   private static String socketFileName(String fakeName, String unique) {
-    String safe = fakeName.replaceAll("[^A-Za-z0-9._-]", "_");
+    String safe = UNSAFE_IN_NAMES.matcher(fakeName).replaceAll("_");
     return (safe.length() > 24 ? safe.substring(0, 24) : safe) + unique + ".sock";
   }
 }

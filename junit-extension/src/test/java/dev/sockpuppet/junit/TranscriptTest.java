@@ -22,7 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -105,6 +107,48 @@ class TranscriptTest {
         assertEquals(transcript, Files.readString(fileOf(kit, FailsOnPurpose.class, "fails", "api"), StandardCharsets.UTF_8));
       }
     }
+  }
+
+  /**
+   * A transcript saying a test failed, left from a run in which it did, is removed when the test
+   * passes: also when the class's directory was first seen empty in this JVM (which spares every
+   * other passing test the look for files) and the failure was written after that.
+   */
+  @Test
+  void aPassingTestRemovesTheEvidenceOfItsEarlierFailureInTheSameJvm() throws IOException {
+    Path root = TestKit.newRunDirectory();
+    Class<?> fixture = FreshClassLoader.fresh(FailsOnceThenPasses.class); // one class object: its run counter goes on
+    TestKit first = TestKit.of(fixture).mode(Mode.SEQUENTIAL).in(root).run();
+    assertEquals(Status.SUCCESSFUL, first.test("a_passes(TcpServer)").getStatus());
+    assertEquals(Status.FAILED, first.test("b_failsOnTheFirstRun(TcpServer)").getStatus());
+    Path transcript = fileOf(first, FailsOnceThenPasses.class, "b_failsOnTheFirstRun", "api");
+    for (String extension : List.of(".txt", ".pcapng", ".jsonl")) {
+      assertTrue(Files.exists(transcript.resolveSibling("api" + extension)), extension);
+    }
+    TestKit second = TestKit.of(fixture).mode(Mode.SEQUENTIAL).in(root).run();
+    assertEquals(Status.SUCCESSFUL, second.test("b_failsOnTheFirstRun(TcpServer)").getStatus());
+    for (String extension : List.of(".txt", ".pcapng", ".jsonl")) {
+      assertFalse(Files.exists(transcript.resolveSibling("api" + extension)), extension + " of the failure is gone");
+    }
+  }
+
+  /** The same for evidence an earlier JVM left. */
+  @Test
+  void aPassingTestRemovesTheEvidenceAnEarlierJvmLeft() throws IOException {
+    Path root = TestKit.newRunDirectory();
+    Path directory = root.resolve("transcripts").resolve(FailsOnceThenPasses.class.getName()).resolve("a_passes");
+    Files.createDirectories(directory);
+    for (String extension : List.of(".txt", ".pcapng", ".jsonl")) {
+      Files.writeString(directory.resolve("api" + extension), "from an earlier run");
+    }
+    Path other = directory.resolveSibling("unrelated.txt");
+    Files.writeString(other, "not ours");
+    TestKit kit = TestKit.of(FreshClassLoader.fresh(FailsOnceThenPasses.class)).mode(Mode.SEQUENTIAL).in(root).run();
+    assertEquals(Status.SUCCESSFUL, kit.test("a_passes(TcpServer)").getStatus());
+    for (String extension : List.of(".txt", ".pcapng", ".jsonl")) {
+      assertFalse(Files.exists(directory.resolve("api" + extension)), extension + " of the earlier failure is gone");
+    }
+    assertTrue(Files.exists(other), "only a fake's own files are removed");
   }
 
   /** Issue 7, item 13: without an output directory creator the extension logged a warning with a stack trace. */
@@ -311,6 +355,25 @@ class TranscriptTest {
       assertEquals("", Clients.exchangeTcp(api.address(), run));
       api.awaitReceived(run);
       fail("on purpose");
+    }
+  }
+
+  @Fixture
+  @WithTcpServer(name = "api")
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  static class FailsOnceThenPasses {
+    static final AtomicInteger runs = new AtomicInteger();
+
+    @Test
+    void a_passes(TcpServer api) {
+      assertTrue(api.isRunning());
+    }
+
+    @Test
+    void b_failsOnTheFirstRun(TcpServer api) {
+      if (runs.incrementAndGet() == 1) {
+        fail("first run");
+      }
     }
   }
 

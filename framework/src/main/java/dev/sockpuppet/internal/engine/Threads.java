@@ -1,8 +1,12 @@
 package dev.sockpuppet.internal.engine;
 
+import java.util.regex.Pattern;
+
 /** The threads of fakes: named after the fake and their job, daemons, small stacks. */
 public final class Threads {
   private static final long STACK_BYTES = 256 * 1024;
+  /** What a thread name is better without. */
+  private static final Pattern UNSAFE_IN_NAMES = Pattern.compile("[^A-Za-z0-9._-]");
 
   private Threads() {}
 
@@ -17,7 +21,7 @@ public final class Threads {
 
   /** {@code sockpuppet-<name>}, with the name cut to what a thread list shows well. */
   public static String prefix(String fakeName) {
-    String safe = fakeName.replaceAll("[^A-Za-z0-9._-]", "_");
+    String safe = UNSAFE_IN_NAMES.matcher(fakeName).replaceAll("_");
     return "sockpuppet-" + (safe.length() > 40 ? safe.substring(0, 40) : safe);
   }
 }

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -46,6 +47,27 @@ final class Contexts {
       store.put(FAKES, set);
     }
     return set;
+  }
+
+  /**
+   * The one {@code type} of the engine run {@code context} belongs to, kept in the root context's
+   * store under {@code namespace} and made by {@code create} on first use.
+   */
+  static <T> T ofRun(ExtensionContext context, ExtensionContext.Namespace namespace, Class<T> type, Supplier<T> create) {
+    ExtensionContext root = context.getRoot();
+    ExtensionContext.Store store = root.getStore(namespace);
+    // Classes running in parallel may get here at the same time, and JUnit 5.14 has no atomic
+    // computeIfAbsent on a store (JUnit 6 deprecates the getOrComputeIfAbsent it has instead).
+    // The root context is one object per engine run, exactly the scope of its store, so it serves
+    // as the lock for creating the value once.
+    synchronized (root) {
+      T value = store.get(type, type);
+      if (value == null) {
+        value = create.get();
+        store.put(type, value);
+      }
+      return value;
+    }
   }
 
   /** The fakes {@code context} owns, if it has any. */

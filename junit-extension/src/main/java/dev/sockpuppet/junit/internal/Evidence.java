@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -35,6 +36,13 @@ public final class Evidence {
   private static final System.Logger LOG = System.getLogger(Evidence.class.getName());
   /** The files kept per fake: the transcript, the pcapng capture and the JSON Lines. */
   private static final List<String> EXTENSIONS = List.of(".txt", ".pcapng", ".jsonl");
+  /** What a file name must not contain. */
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._$#-]");
+  /**
+   * Which class directories may hold evidence of an earlier failure for a passing test to delete:
+   * most never exist, and looking for three files per fake cost more than the fake's start.
+   */
+  private static final StaleEvidence STALE = new StaleEvidence();
 
   private Evidence() {}
 
@@ -71,7 +79,8 @@ public final class Evidence {
     Throwable failure = context.getExecutionException().orElse(null);
     boolean failed = failure != null || !problems.isEmpty();
     Settings settings = Contexts.settings(context);
-    Path directory = directory(settings.directory(), context);
+    Path classDirectory = classDirectory(settings.directory(), context);
+    Path directory = directory(classDirectory, context);
     Throwable carrier = failure != null ? failure : problems.isEmpty() ? null : problems.get(0);
     Set<String> fileNames = new HashSet<>();
     for (TrackedFake fake : shown) {
@@ -80,7 +89,7 @@ public final class Evidence {
       if (!writes && carrier == null) {
         // A passing test needs no transcript; rendering one for every test would cost more than
         // the fake itself.
-        if (settings.transcripts() == TranscriptMode.ON_FAILURE) {
+        if (settings.transcripts() == TranscriptMode.ON_FAILURE && STALE.mayHold(classDirectory)) {
           for (String extension : EXTENSIONS) {
             deleteStale(directory.resolve(baseName + extension));
           }
@@ -90,6 +99,7 @@ public final class Evidence {
       String transcript = transcript(fake.fake());
       Path file = null;
       if (writes) {
+        STALE.writing(classDirectory);
         file = write(directory.resolve(baseName + ".txt"), transcript);
         if (file != null) {
           publish(context, baseName + ".txt", file);
@@ -144,8 +154,13 @@ public final class Evidence {
    * a parameterized invocation of a test adds its index to the method ({@code pings#2}); an
    * invocation of a {@code @ParameterizedClass} adds its index to the class ({@code FooTest#2}).
    */
-  private static Path directory(Path base, ExtensionContext context) {
-    Path forClass = base.resolve(safe(context.getRequiredTestClass().getName() + classInvocations(context)));
+  /** {@code <dir>/<class>}, with the indices of the class template invocations around {@code context}. */
+  private static Path classDirectory(Path base, ExtensionContext context) {
+    return base.resolve(safe(context.getRequiredTestClass().getName() + classInvocations(context)));
+  }
+
+  /** {@code <dir>/<class>} for a class context, {@code <dir>/<class>/<method>} for a test. */
+  private static Path directory(Path forClass, ExtensionContext context) {
     if (context.getTestMethod().isEmpty()) {
       return forClass;
     }
@@ -186,7 +201,7 @@ public final class Evidence {
   }
 
   private static String safe(String text) {
-    String safe = text.replaceAll("[^A-Za-z0-9._$#-]", "_");
+    String safe = UNSAFE.matcher(text).replaceAll("_");
     return safe.length() > 120 ? safe.substring(0, 120) : safe;
   }
 

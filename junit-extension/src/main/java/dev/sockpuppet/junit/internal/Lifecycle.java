@@ -86,7 +86,7 @@ public final class Lifecycle {
     if (Contexts.isClassContext(context)) {
       // A class template's invocations share the class's PER_CLASS fakes, like its @BeforeAll.
       if (Contexts.startsClass(context)) {
-        for (Declaration declaration : FakeKinds.declaredOn(context.getRequiredTestClass())) {
+        for (Declaration declaration : DeclarationCache.declaredOn(context.getRequiredTestClass(), context)) {
           if (declaration.scope() == Scope.PER_CLASS) {
             result.add(declaration);
           }
@@ -100,13 +100,13 @@ public final class Lifecycle {
     }
     // A per-test annotation on an enclosing class applies to every test inside it, nested ones too.
     for (ExtensionContext classContext : Contexts.classChain(context)) {
-      for (Declaration declaration : FakeKinds.declaredOn(classContext.getRequiredTestClass())) {
+      for (Declaration declaration : DeclarationCache.declaredOn(classContext.getRequiredTestClass(), context)) {
         if (declaration.scope() == Scope.PER_TEST) {
           result.add(declaration);
         }
       }
     }
-    for (Declaration declaration : FakeKinds.declaredOn(method.get())) {
+    for (Declaration declaration : DeclarationCache.declaredOn(method.get(), context)) {
       if (declaration.scope() == Scope.PER_CLASS) {
         throw new ExtensionConfigurationException(
             declaration.origin() + " has scope = PER_CLASS, which only an annotation on a class can have; "

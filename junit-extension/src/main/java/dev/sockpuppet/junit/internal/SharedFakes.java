@@ -29,7 +29,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class SharedFakes {
   private static final Namespace NAMESPACE = Namespace.create(SharedFakes.class);
-  private static final String KEY = "registry";
   /**
    * How long a class waits for another one to finish stopping a fake: stopping is bounded (about
    * a second) and rendering a transcript is quick, so only a broken fake gets anywhere near this.
@@ -42,20 +41,7 @@ final class SharedFakes {
 
   /** The registry of the engine run that {@code context} belongs to, created on first use. */
   static SharedFakes of(ExtensionContext context) {
-    ExtensionContext root = context.getRoot();
-    ExtensionContext.Store store = root.getStore(NAMESPACE);
-    // Classes running in parallel may get here at the same time, and JUnit 5.14 has no atomic
-    // computeIfAbsent on a store (JUnit 6 deprecates the getOrComputeIfAbsent it has instead).
-    // The root context is one object per engine run, exactly the scope of its store, so it serves
-    // as the lock for creating the registry once.
-    synchronized (root) {
-      SharedFakes registry = store.get(KEY, SharedFakes.class);
-      if (registry == null) {
-        registry = new SharedFakes();
-        store.put(KEY, registry);
-      }
-      return registry;
-    }
+    return Contexts.ofRun(context, NAMESPACE, SharedFakes.class, SharedFakes::new);
   }
 
   /**
