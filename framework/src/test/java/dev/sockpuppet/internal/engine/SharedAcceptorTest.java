@@ -248,6 +248,58 @@ class SharedAcceptorTest {
     assertEquals(List.of(), fresh.failures);
   }
 
+  @Test
+  void aFloodedFakeDoesNotKeepTheOthersWaiting() throws Exception {
+    AcceptorHub hub = hub(Duration.ofSeconds(10));
+    CountDownLatch hubHeld = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> order = new CopyOnWriteArrayList<>();
+    ServerSocketChannel flooded = ServerSocketChannel.open().bind(LOOPBACK, 1_000);
+    ServerSocketChannel quiet = listening();
+    SharedAcceptor floodedAcceptor = new SharedAcceptor(hub, false);
+    SharedAcceptor quietAcceptor = new SharedAcceptor(hub, false);
+    floodedAcceptor.start(flooded, new Acceptor.Listener() {
+      @Override
+      public void accepted(SocketChannel channel) throws Exception {
+        if (order.isEmpty()) {
+          hubHeld.countDown();
+          release.await(10, TimeUnit.SECONDS); // holds the hub while the backlogs fill
+        }
+        order.add("flooded");
+        channel.close();
+      }
+
+      @Override
+      public void failed(String description, Throwable cause) {}
+    });
+    quietAcceptor.start(quiet, new Acceptor.Listener() {
+      @Override
+      public void accepted(SocketChannel channel) throws Exception {
+        order.add("quiet");
+        channel.close();
+      }
+
+      @Override
+      public void failed(String description, Throwable cause) {}
+    });
+    try (SocketAddressClients floodClients = new SocketAddressClients(flooded);
+        SocketAddressClients quietClient = new SocketAddressClients(quiet)) {
+      floodClients.connect(1);
+      assertTrue(hubHeld.await(10, TimeUnit.SECONDS));
+      floodClients.connect(400);
+      quietClient.connect(1);
+      release.countDown();
+      Awaitility.await("every connection to be accepted").atMost(Duration.ofSeconds(30)).until(() -> order.size() == 402);
+      // The hub takes at most a turn's worth (64) from one fake before it selects again, and then
+      // serves every fake that is ready: the quiet one waited for two turns at most, not for 400.
+      int quietAt = order.indexOf("quiet");
+      assertTrue(quietAt <= 2 * 64 + 1, "the quiet fake's connection came " + quietAt + "th");
+    } finally {
+      floodedAcceptor.stop(new Joiner());
+      quietAcceptor.stop(new Joiner());
+    }
+  }
+
   /** Clients of a listening channel, connected without waiting to be accepted. */
   private static final class SocketAddressClients implements AutoCloseable {
     private final ServerSocketChannel listener;
