@@ -195,6 +195,26 @@ class SharedAcceptorTest {
   }
 
   @Test
+  void aStopFromAnInterruptedThreadStillWaitsForTheReleaseAndKeepsTheInterrupt() throws Exception {
+    AcceptorHub hub = hub(Duration.ofSeconds(10));
+    ServerSocketChannel channel = listening();
+    InetSocketAddress address = (InetSocketAddress) channel.getLocalAddress();
+    SharedAcceptor acceptor = new SharedAcceptor(hub, true);
+    acceptor.start(channel, new Recorded());
+    Joiner joiner = new Joiner();
+    Thread.currentThread().interrupt();
+    try {
+      acceptor.stop(joiner);
+    } finally {
+      assertTrue(Thread.interrupted(), "the caller's interrupt is kept (and cleared here)");
+    }
+    Problems problems = new Problems();
+    joiner.reportStuck(problems);
+    assertEquals(List.of(), problems.all());
+    ServerSocketChannel.open().bind(address).close(); // released before the stop returned
+  }
+
+  @Test
   void theThreadEndsOnceNothingIsRegisteredForTheLingerAndAStartBringsANewOne() throws Exception {
     AcceptorHub hub = hub(Duration.ofMillis(50));
     ServerSocketChannel channel = listening();
