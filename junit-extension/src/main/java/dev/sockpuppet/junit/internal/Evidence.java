@@ -150,16 +150,17 @@ public final class Evidence {
   }
 
   /**
-   * {@code <dir>/<class>} for a class, {@code <dir>/<class>/<method>} for a test. A repetition or
-   * a parameterized invocation of a test adds its index to the method ({@code pings#2}); an
-   * invocation of a {@code @ParameterizedClass} adds its index to the class ({@code FooTest#2}).
+   * {@code <dir>/<class>}: an invocation of a {@code @ParameterizedClass} adds its index to the
+   * class ({@code FooTest#2}), one for each class template invocation around {@code context}.
    */
-  /** {@code <dir>/<class>}, with the indices of the class template invocations around {@code context}. */
   private static Path classDirectory(Path base, ExtensionContext context) {
     return base.resolve(safe(context.getRequiredTestClass().getName() + classInvocations(context)));
   }
 
-  /** {@code <dir>/<class>} for a class context, {@code <dir>/<class>/<method>} for a test. */
+  /**
+   * {@code <dir>/<class>} for a class, {@code <dir>/<class>/<method>} for a test. A repetition or
+   * a parameterized invocation of a test adds its index to the method ({@code pings#2}).
+   */
   private static Path directory(Path forClass, ExtensionContext context) {
     if (context.getTestMethod().isEmpty()) {
       return forClass;
