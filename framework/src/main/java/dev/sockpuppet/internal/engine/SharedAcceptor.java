@@ -113,7 +113,10 @@ public final class SharedAcceptor implements Acceptor {
   @Override
   public void stop(Joiner joiner) {
     if (loop == null) {
-      SocketTransport.closeQuietly(channel);
+      // Never registered (its start failed): the channel is all there is.
+      if (channel != null) {
+        SocketTransport.closeQuietly(channel);
+      }
       return;
     }
     stopped = true;
