@@ -215,6 +215,34 @@ class SharedAcceptorTest {
   }
 
   @Test
+  void startsAndStopsFromManyThreadsAtOnceAllReleaseTheirDescriptors() throws Exception {
+    // Every wake of the hub must be seen, however wakes from several threads interleave with the
+    // hub reading them: a lost wake leaves stopped channels registered, their descriptors open.
+    AcceptorHub hub = hub(Duration.ofSeconds(10));
+    List<ServerSocketChannel> stopped = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<Void>> workers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      workers.add(CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 0; i < 500; i++) {
+            ServerSocketChannel channel = listening();
+            SharedAcceptor acceptor = new SharedAcceptor(hub, false);
+            acceptor.start(channel, new Recorded());
+            acceptor.stop(new Joiner());
+            stopped.add(channel);
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    }
+    CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    Awaitility.await("every stopped channel to be deregistered, so that its descriptor is closed")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> stopped.stream().noneMatch(ServerSocketChannel::isRegistered));
+  }
+
+  @Test
   void theThreadEndsOnceNothingIsRegisteredForTheLingerAndAStartBringsANewOne() throws Exception {
     AcceptorHub hub = hub(Duration.ofMillis(50));
     ServerSocketChannel channel = listening();
