@@ -79,23 +79,28 @@ public final class Evidence {
     Throwable failure = context.getExecutionException().orElse(null);
     boolean failed = failure != null || !problems.isEmpty();
     Settings settings = Contexts.settings(context);
+    boolean writes = settings.transcripts().writes(failed);
     Path classDirectory = classDirectory(settings.directory(), context);
+    if (!writes && !failed) {
+      // A passing test needs no transcript (rendering one for every test would cost more than the
+      // fake itself); it only removes what an earlier failure of it may have left.
+      if (settings.transcripts() == TranscriptMode.ON_FAILURE && STALE.mayHold(classDirectory)) {
+        Path directory = directory(classDirectory, context);
+        Set<String> fileNames = new HashSet<>();
+        for (TrackedFake fake : shown) {
+          String baseName = uniqueBaseName(fake.name(), fileNames);
+          for (String extension : EXTENSIONS) {
+            deleteStale(directory.resolve(baseName + extension));
+          }
+        }
+      }
+      return;
+    }
     Path directory = directory(classDirectory, context);
     Throwable carrier = failure != null ? failure : problems.isEmpty() ? null : problems.get(0);
     Set<String> fileNames = new HashSet<>();
     for (TrackedFake fake : shown) {
       String baseName = uniqueBaseName(fake.name(), fileNames);
-      boolean writes = settings.transcripts().writes(failed);
-      if (!writes && carrier == null) {
-        // A passing test needs no transcript; rendering one for every test would cost more than
-        // the fake itself.
-        if (settings.transcripts() == TranscriptMode.ON_FAILURE && STALE.mayHold(classDirectory)) {
-          for (String extension : EXTENSIONS) {
-            deleteStale(directory.resolve(baseName + extension));
-          }
-        }
-        continue;
-      }
       String transcript = transcript(fake.fake());
       Path file = null;
       if (writes) {
