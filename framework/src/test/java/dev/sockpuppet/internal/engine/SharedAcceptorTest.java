@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,34 @@ class SharedAcceptorTest {
 
   private static ServerSocketChannel listening() throws IOException {
     return ServerSocketChannel.open().bind(LOOPBACK);
+  }
+
+  /**
+   * A channel bound to a port the kernel never hands out by itself, for the tests that bind one
+   * port again and again: a port from the ephemeral range, once freed, may go to any socket of
+   * the parallel suite that binds port 0 or connects (a leak test binds ten thousand), and then
+   * binding it again fails for a reason that has nothing to do with the stop.
+   */
+  private static ServerSocketChannel outsideTheEphemeralRange() throws IOException {
+    int lowestEphemeral = 32768;
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    if (Files.isReadable(range)) {
+      // Read through a stream: Files.readString sizes its buffer by the file, and a /proc file
+      // says it has none, so JDK 17 read only its first byte.
+      try (var lines = Files.lines(range)) {
+        lowestEphemeral = Integer.parseInt(lines.findFirst().orElseThrow().trim().split("\\s+")[0]);
+      }
+    }
+    int first = lowestEphemeral - 1 - java.util.concurrent.ThreadLocalRandom.current().nextInt(2_000);
+    for (int port = first; port > 1024 && port > first - 2_000; port--) {
+      ServerSocketChannel channel = ServerSocketChannel.open();
+      try {
+        return channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      } catch (java.net.BindException taken) {
+        channel.close();
+      }
+    }
+    throw new IllegalStateException("no free port below " + lowestEphemeral);
   }
 
   /** Collects what an acceptor hands over and reports. */
@@ -172,7 +202,7 @@ class SharedAcceptorTest {
   @Test
   void aStopThatMustReleaseTheAddressReturnsOnlyOnceItCanBeBoundAgain() throws Exception {
     AcceptorHub hub = hub(Duration.ofSeconds(10));
-    ServerSocketChannel first = listening();
+    ServerSocketChannel first = outsideTheEphemeralRange();
     int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
     SharedAcceptor firstAcceptor = new SharedAcceptor(hub, true);
     firstAcceptor.start(first, new Recorded());
@@ -197,7 +227,7 @@ class SharedAcceptorTest {
   @Test
   void aStopFromAnInterruptedThreadStillWaitsForTheReleaseAndKeepsTheInterrupt() throws Exception {
     AcceptorHub hub = hub(Duration.ofSeconds(10));
-    ServerSocketChannel channel = listening();
+    ServerSocketChannel channel = outsideTheEphemeralRange();
     InetSocketAddress address = (InetSocketAddress) channel.getLocalAddress();
     SharedAcceptor acceptor = new SharedAcceptor(hub, true);
     acceptor.start(channel, new Recorded());
