@@ -1,6 +1,7 @@
 package dev.sockpuppet.internal.engine;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -32,6 +33,21 @@ public interface Acceptor {
           failed("could not set up an accepted connection", e);
         }
       }
+    }
+  }
+
+  /**
+   * Accepts one connection from {@code channel}: null if none waits (a non-blocking channel), the
+   * channel is closed, or accepting failed, which {@code failed} is told (accepting then ends).
+   */
+  static SocketChannel acceptOne(ServerSocketChannel channel, java.util.function.Consumer<IOException> failed) {
+    try {
+      return channel.accept();
+    } catch (ClosedChannelException e) {
+      return null;
+    } catch (IOException e) {
+      failed.accept(e);
+      return null;
     }
   }
 

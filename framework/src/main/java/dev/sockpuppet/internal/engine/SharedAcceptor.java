@@ -1,7 +1,6 @@
 package dev.sockpuppet.internal.engine;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -83,18 +82,12 @@ public final class SharedAcceptor implements Acceptor {
     }
     try {
       for (int i = 0; i < ACCEPTS_PER_TURN && !stopped; i++) {
-        SocketChannel accepted;
-        try {
-          accepted = channel.accept();
-        } catch (ClosedChannelException e) {
-          return;
-        } catch (IOException e) {
+        SocketChannel accepted = Acceptor.acceptOne(channel, e -> {
           key.cancel();
           failed("stopped accepting connections after an error", e);
-          return;
-        }
+        });
         if (accepted == null) {
-          return;
+          return; // none waits, the channel closed, or accepting failed
         }
         listener.handOver(accepted, stopped);
       }

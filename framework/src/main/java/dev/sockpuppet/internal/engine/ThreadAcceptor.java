@@ -1,7 +1,5 @@
 package dev.sockpuppet.internal.engine;
 
-import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -30,16 +28,13 @@ public final class ThreadAcceptor implements Acceptor {
   private void acceptLoop(Listener listener) {
     try {
       while (true) {
-        SocketChannel accepted;
-        try {
-          accepted = channel.accept();
-        } catch (ClosedChannelException e) {
-          return;
-        } catch (IOException e) {
+        SocketChannel accepted = Acceptor.acceptOne(channel, e -> {
           if (!stopping) {
             listener.failed("stopped accepting connections after an error", e);
           }
-          return;
+        });
+        if (accepted == null) {
+          return; // closed by the stop, or failed
         }
         listener.handOver(accepted, stopping);
       }
