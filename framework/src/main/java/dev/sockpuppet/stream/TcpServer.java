@@ -52,7 +52,10 @@ public final class TcpServer extends StreamServer {
 
   /**
    * A fixed port instead of one the kernel picks. Fixed ports collide when tests run in parallel;
-   * prefer the default and pass {@link #port()} to the program under test.
+   * prefer the default and pass {@link #port()} to the program under test. A stop returns once the
+   * port is released, so the next fake can bind it at once, with one exception the JVM makes: its
+   * sockets are not close-on-exec, so a process it starts at that moment (another test's command)
+   * holds the port for the few milliseconds until its launcher closes what it inherited.
    */
   public TcpServer withPort(int port) {
     if (port < 0 || port > 65535) {

@@ -10,14 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,34 +43,6 @@ class SharedAcceptorTest {
 
   private static ServerSocketChannel listening() throws IOException {
     return ServerSocketChannel.open().bind(LOOPBACK);
-  }
-
-  /**
-   * A channel bound to a port the kernel never hands out by itself, for the tests that bind one
-   * port again and again: a port from the ephemeral range, once freed, may go to any socket of
-   * the parallel suite that binds port 0 or connects (a leak test binds ten thousand), and then
-   * binding it again fails for a reason that has nothing to do with the stop.
-   */
-  private static ServerSocketChannel outsideTheEphemeralRange() throws IOException {
-    int lowestEphemeral = 32768;
-    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-    if (Files.isReadable(range)) {
-      // Read through a stream: Files.readString sizes its buffer by the file, and a /proc file
-      // says it has none, so JDK 17 read only its first byte.
-      try (var lines = Files.lines(range)) {
-        lowestEphemeral = Integer.parseInt(lines.findFirst().orElseThrow().trim().split("\\s+")[0]);
-      }
-    }
-    int first = lowestEphemeral - 1 - java.util.concurrent.ThreadLocalRandom.current().nextInt(2_000);
-    for (int port = first; port > 1024 && port > first - 2_000; port--) {
-      ServerSocketChannel channel = ServerSocketChannel.open();
-      try {
-        return channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      } catch (java.net.BindException taken) {
-        channel.close();
-      }
-    }
-    throw new IllegalStateException("no free port below " + lowestEphemeral);
   }
 
   /** Collects what an acceptor hands over and reports. */
@@ -197,51 +166,6 @@ class SharedAcceptorTest {
     assertFalse(listener.isOpen());
     never.countDown();
     clients.close();
-  }
-
-  @Test
-  void aStopThatMustReleaseTheAddressReturnsOnlyOnceItCanBeBoundAgain() throws Exception {
-    AcceptorHub hub = hub(Duration.ofSeconds(10));
-    ServerSocketChannel first = outsideTheEphemeralRange();
-    int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
-    SharedAcceptor firstAcceptor = new SharedAcceptor(hub, true);
-    firstAcceptor.start(first, new Recorded());
-    firstAcceptor.stop(new Joiner());
-    // Without the wait, the JDK closes the descriptor when the hub next selects, after the stop
-    // returned, and binding the port again fails ("Address already in use") in most rounds.
-    for (int round = 0; round < 200; round++) {
-      ServerSocketChannel again = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      SharedAcceptor acceptor = new SharedAcceptor(hub, true);
-      acceptor.start(again, new Recorded());
-      Joiner joiner = new Joiner();
-      acceptor.stop(joiner);
-      Problems problems = new Problems();
-      joiner.reportStuck(problems);
-      assertEquals(List.of(), problems.all(), "round " + round);
-    }
-    try (SocketChannel refused = SocketChannel.open()) {
-      assertThrows(ConnectException.class, () -> refused.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
-    }
-  }
-
-  @Test
-  void aStopFromAnInterruptedThreadStillWaitsForTheReleaseAndKeepsTheInterrupt() throws Exception {
-    AcceptorHub hub = hub(Duration.ofSeconds(10));
-    ServerSocketChannel channel = outsideTheEphemeralRange();
-    InetSocketAddress address = (InetSocketAddress) channel.getLocalAddress();
-    SharedAcceptor acceptor = new SharedAcceptor(hub, true);
-    acceptor.start(channel, new Recorded());
-    Joiner joiner = new Joiner();
-    Thread.currentThread().interrupt();
-    try {
-      acceptor.stop(joiner);
-    } finally {
-      assertTrue(Thread.interrupted(), "the caller's interrupt is kept (and cleared here)");
-    }
-    Problems problems = new Problems();
-    joiner.reportStuck(problems);
-    assertEquals(List.of(), problems.all());
-    ServerSocketChannel.open().bind(address).close(); // released before the stop returned
   }
 
   @Test
