@@ -13,6 +13,7 @@ import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Handler;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.internal.engine.Joiner;
+import dev.sockpuppet.internal.engine.Threads;
 import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
@@ -362,11 +363,11 @@ class FaultTest {
   static Thread awaitPausedInAFault(String name) {
     return Awaitility.await(name + " to pause in a fault").atMost(BOUND)
         .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(
-        () -> Thread.getAllStackTraces().entrySet().stream()
-            .filter(e -> e.getKey().getName().equals(name))
-            .filter(e -> Arrays.stream(e.getValue()).anyMatch(frame ->
+        // The library's registry: a connection thread may be virtual, which getAllStackTraces() omits.
+        () -> Threads.live().stream()
+            .filter(thread -> thread.getName().equals(name))
+            .filter(thread -> Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
                 frame.getClassName().endsWith(".FaultyTransport") && frame.getMethodName().equals("pause")))
-            .map(java.util.Map.Entry::getKey)
             .findFirst().orElse(null),
         thread -> thread != null);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sockpuppet.behaviour.Fault;
 import dev.sockpuppet.behaviour.Responder;
 import dev.sockpuppet.fifo.FifoPair;
+import dev.sockpuppet.internal.engine.Threads;
 import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -256,7 +258,7 @@ class LifecycleLeakTest {
         throw new AssertionError("the I/O watchdog still runs 10 s after the fakes stopped: it watches every open"
             + " blocking connection, so some connection was never closed (a descriptor leak)", e);
       }
-      Set<String> files = new java.util.HashSet<>(entries(base));
+      Set<String> files = new HashSet<>(entries(base));
       try {
         files.addAll(entries(dev.sockpuppet.internal.UnixSocketPaths.processDirectory()));
       } catch (IOException e) {
@@ -274,7 +276,10 @@ class LifecycleLeakTest {
 
     private static List<String> threadNames() {
       List<String> names = new ArrayList<>();
-      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      // Virtual connection threads (Java 21+) are in the library's registry only.
+      Set<Thread> all = new HashSet<>(Thread.getAllStackTraces().keySet());
+      all.addAll(Threads.live());
+      for (Thread thread : all) {
         // The accepting thread is shared by every fake in the JVM (other test classes' too, in
         // parallel) and outlives the last one by design; its own tests are in SharedAcceptorTest.
         if (thread.isAlive() && thread.getName().startsWith("sockpuppet-") && !thread.getName().equals("sockpuppet-acceptor")) {

@@ -1,6 +1,7 @@
 package dev.sockpuppet.benchmarks;
 
 import dev.sockpuppet.behaviour.Responder;
+import dev.sockpuppet.internal.engine.Threads;
 import dev.sockpuppet.stream.StreamServer;
 import dev.sockpuppet.stream.TcpServer;
 import dev.sockpuppet.stream.UnixSocketServer;
@@ -57,7 +58,10 @@ public class ConnectionsBenchmark {
   /** Which server holds the connections. */
   public enum Holder {
     RAW_ECHO,
-    FAKE_ECHO
+    /** The echo responder with the library's default threads: virtual on Java 21+, platform on 17. */
+    FAKE_ECHO,
+    /** The same with {@code -Dsockpuppet.connectionThreads=platform}: the Java 17 model on any JVM. */
+    FAKE_ECHO_PLATFORM_THREADS
   }
 
   @Param({"TCP", "UNIX"})
@@ -85,6 +89,8 @@ public class ConnectionsBenchmark {
     public double heapBytesPerConnection;
     public double residentBytesPerConnection;
     public double threadsPerConnection;
+    /** Virtual threads of the library per connection (Java 21+; the thread MXBean counts none of them). */
+    public double virtualThreadsPerConnection;
     /** How long the server's stop took with every connection just closed by its client. */
     public double stopMillis;
     /** Stops in which the fake reported a thread "stuck" (none should: see PERFORMANCE.md, F). */
@@ -101,9 +107,17 @@ public class ConnectionsBenchmark {
       raw = RawServer.start(transport, scratch.path(), RawServer.Behaviour.ECHO);
       address = raw.address();
     } else {
-      fake = transport == Transport.TCP
-          ? TcpServer.create().withResponder(Responder.echo()).start()
-          : UnixSocketServer.create().withResponder(Responder.echo()).start();
+      // Read when the fake starts; the property goes again before the next iteration's fake.
+      if (holder == Holder.FAKE_ECHO_PLATFORM_THREADS) {
+        System.setProperty(Threads.MODE_PROPERTY, "platform");
+      }
+      try {
+        fake = transport == Transport.TCP
+            ? TcpServer.create().withResponder(Responder.echo()).start()
+            : UnixSocketServer.create().withResponder(Responder.echo()).start();
+      } finally {
+        System.clearProperty(Threads.MODE_PROPERTY);
+      }
       address = fake.address();
     }
     String target = address instanceof InetSocketAddress inet
@@ -137,6 +151,7 @@ public class ConnectionsBenchmark {
       footprint.residentBytesPerConnection = (Memory.residentBytes() - residentBefore) * share;
       footprint.threadsPerConnection =
           (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) * share;
+      footprint.virtualThreadsPerConnection = Threads.live().stream().filter(Threads::isVirtual).count() * share;
       if (fake != null && fake.connections().size() != connections) {
         throw new IllegalStateException(fake + " accepted " + fake.connections().size() + " of " + connections);
       }

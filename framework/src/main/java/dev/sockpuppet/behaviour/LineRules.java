@@ -95,7 +95,7 @@ public final class LineRules {
   public LineRules otherwise(String reply) {
     Objects.requireNonNull(reply, "reply");
     return new LineRules(
-        rules, new Rule("anything else", Pattern.compile(".*", Pattern.DOTALL), line -> List.of(reply), false, false),
+        rules, new Rule("anything else", Pattern.compile(".*", Pattern.DOTALL), line -> List.of(reply), false, false, false),
         maxLineLength);
   }
 
@@ -133,6 +133,11 @@ public final class LineRules {
     return new LineReaction(this);
   }
 
+  /** Whether a rule answers with a function of the user's (see {@link Responder}'s threads). */
+  boolean runsUserCode() {
+    return rules.stream().anyMatch(rule -> rule.userCode);
+  }
+
   /** The second half of a rule: what to do with a matching line. */
   public final class When {
     private final String description;
@@ -158,13 +163,13 @@ public final class LineRules {
     public LineRules replyLines(String... lines) {
       List<String> replies = List.of(lines);
       replies.forEach(this::checkGroups);
-      return add(line -> replies, false, expandGroups);
+      return add(line -> replies, false, expandGroups, false);
     }
 
     /** Replies with the line that {@code answer} computes from the received line. */
     public LineRules reply(UnaryOperator<String> answer) {
       Objects.requireNonNull(answer, "answer");
-      return add(line -> List.of(answer.apply(line)), false, false);
+      return add(line -> List.of(answer.apply(line)), false, false, true);
     }
 
     /**
@@ -173,17 +178,17 @@ public final class LineRules {
      */
     public LineRules replyAndClose(String line) {
       checkGroups(line);
-      return add(l -> List.of(line), true, expandGroups);
+      return add(l -> List.of(line), true, expandGroups, false);
     }
 
     /** Accepts matching lines without answering them (they are recorded, not reported). */
     public LineRules ignore() {
-      return add(line -> List.of(), false, false);
+      return add(line -> List.of(), false, false, false);
     }
 
-    private LineRules add(Function<String, List<String>> replies, boolean close, boolean expand) {
+    private LineRules add(Function<String, List<String>> replies, boolean close, boolean expand, boolean userCode) {
       List<Rule> more = new ArrayList<>(rules);
-      more.add(new Rule(description, pattern, replies, close, expand));
+      more.add(new Rule(description, pattern, replies, close, expand, userCode));
       return new LineRules(more, otherwise, maxLineLength);
     }
 
@@ -225,13 +230,22 @@ public final class LineRules {
     final Function<String, List<String>> replies;
     final boolean close;
     final boolean expandGroups;
+    /** Whether the replies come from the user's function rather than from fixed lines. */
+    final boolean userCode;
 
-    Rule(String description, Pattern pattern, Function<String, List<String>> replies, boolean close, boolean expandGroups) {
+    Rule(
+        String description,
+        Pattern pattern,
+        Function<String, List<String>> replies,
+        boolean close,
+        boolean expandGroups,
+        boolean userCode) {
       this.description = description;
       this.pattern = pattern;
       this.replies = replies;
       this.close = close;
       this.expandGroups = expandGroups;
+      this.userCode = userCode;
     }
 
     /** The reply lines for {@code line}, or null when the rule does not match it. */

@@ -32,7 +32,7 @@ import java.util.function.IntFunction;
  * <p>A responder is an immutable value; one can be shared by many fakes.
  */
 public final class Responder {
-  private static final Responder SINK = new Responder("sink (record only)", index -> null);
+  private static final Responder SINK = new Responder("sink (record only)", index -> null, false);
 
   static {
     Access.set(
@@ -48,8 +48,13 @@ public final class Responder {
           }
 
           @Override
+          public boolean runsUserCode(Responder responder) {
+            return responder.runsUserCode;
+          }
+
+          @Override
           public Responder responder(String description, IntFunction<Reaction> reactions) {
-            return new Responder(description, reactions);
+            return new Responder(description, reactions, true);
           }
         });
   }
@@ -57,10 +62,17 @@ public final class Responder {
   private final String description;
   /** The reaction for the connection at an index; null records only. */
   private final IntFunction<Reaction> reactions;
+  /**
+   * Whether a reaction calls a function of the user's. Connections that run none may be played on
+   * virtual threads; user code keeps a platform thread, since a virtual thread that spins in it
+   * would hold one of the JVM's few carrier threads.
+   */
+  private final boolean runsUserCode;
 
-  private Responder(String description, IntFunction<Reaction> reactions) {
+  private Responder(String description, IntFunction<Reaction> reactions, boolean runsUserCode) {
     this.description = description;
     this.reactions = reactions;
+    this.runsUserCode = runsUserCode;
   }
 
   /** Records what arrives and sends nothing. The default of every fake. */
@@ -70,7 +82,7 @@ public final class Responder {
 
   /** Sends every chunk back as it arrives. */
   public static Responder echo() {
-    return new Responder("echo", index -> (connection, chunk) -> connection.write(chunk));
+    return new Responder("echo", index -> (connection, chunk) -> connection.write(chunk), false);
   }
 
   /**
@@ -79,7 +91,7 @@ public final class Responder {
    */
   public static Responder reply(Bytes reply) {
     Objects.requireNonNull(reply, "reply");
-    return new Responder("reply " + reply, index -> new FixedReply(reply, false));
+    return new Responder("reply " + reply, index -> new FixedReply(reply, false), false);
   }
 
   /** {@link #reply(Bytes)} with the UTF-8 encoding of {@code reply}. */
@@ -95,7 +107,7 @@ public final class Responder {
    */
   public static Responder replyAndClose(Bytes reply) {
     Objects.requireNonNull(reply, "reply");
-    return new Responder("reply " + reply + " and close", index -> new FixedReply(reply, true));
+    return new Responder("reply " + reply + " and close", index -> new FixedReply(reply, true), false);
   }
 
   /** {@link #replyAndClose(Bytes)} with the UTF-8 encoding of {@code reply}. */
@@ -109,7 +121,7 @@ public final class Responder {
    */
   public static Responder lines(LineRules rules) {
     Objects.requireNonNull(rules, "rules");
-    return new Responder("line rules " + rules, index -> rules.newReaction());
+    return new Responder("line rules " + rules, index -> rules.newReaction(), rules.runsUserCode());
   }
 
   /**
@@ -128,7 +140,7 @@ public final class Responder {
       public void received(ConnectionIo connection, Bytes chunk) {
         // never called: the connection is reset before anything is read
       }
-    });
+    }, false);
   }
 
   /**
@@ -150,7 +162,8 @@ public final class Responder {
         index -> {
           Responder chosen = fixed.get(Math.min(index, fixed.size() - 1));
           return chosen.reactions.apply(index);
-        });
+        },
+        fixed.stream().anyMatch(responder -> responder.runsUserCode));
   }
 
   /**
@@ -189,7 +202,8 @@ public final class Responder {
               }
             }
           };
-        });
+        },
+        runsUserCode);
   }
 
   /** {@link #withGreeting(Bytes)} with the UTF-8 encoding of {@code greeting}. */

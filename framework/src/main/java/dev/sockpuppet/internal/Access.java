@@ -46,9 +46,12 @@ public final class Access {
     /** Whether {@code responder} only records, so that no reaction needs to run at all. */
     boolean isSink(Responder responder);
 
+    /** Whether {@code responder}'s reactions call a function of the user's. */
+    boolean runsUserCode(Responder responder);
+
     /**
      * A responder made elsewhere in the library (the HTTP responder, say) from a fresh reaction per
-     * connection index.
+     * connection index. Its reactions count as running user code (the HTTP responder's answers are).
      */
     Responder responder(String description, IntFunction<Reaction> reactions);
   }

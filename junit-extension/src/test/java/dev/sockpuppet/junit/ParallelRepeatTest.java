@@ -2,10 +2,12 @@ package dev.sockpuppet.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sockpuppet.internal.engine.Threads;
 import dev.sockpuppet.junit.TestKit.Mode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -56,7 +58,9 @@ class ParallelRepeatTest {
   private static final String ACCEPTOR = "sockpuppet-acceptor";
 
   private static List<String> sockpuppetThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
+    // Virtual connection threads (Java 21+) are in the library's registry only.
+    return Stream.concat(Thread.getAllStackTraces().keySet().stream(), Threads.live().stream())
+        .distinct()
         .filter(Thread::isAlive)
         .map(Thread::getName)
         .filter(name -> name.startsWith("sockpuppet-"))

@@ -19,6 +19,13 @@ public interface Behaviour {
    */
   SocketTransport.Mode mode();
 
+  /**
+   * Whether playing a connection may call the user's code (a handler, a reply function). Such a
+   * connection gets a platform thread; one that runs only the library's code may get a virtual
+   * thread (see {@link Threads#startConnection}).
+   */
+  boolean runsUserCode();
+
   /** The runner that plays {@code io}, the connection at {@code io.index()}. */
   ConnectionRunner runner(ConnectionIo io, Problems problems, BooleanSupplier stopping);
 
@@ -32,10 +39,16 @@ public interface Behaviour {
   static Behaviour of(Responder responder) {
     Access.ResponderAccess responders = Access.responders();
     boolean sink = responders.isSink(responder);
+    boolean userCode = responders.runsUserCode(responder);
     return new Behaviour() {
       @Override
       public SocketTransport.Mode mode() {
         return SocketTransport.Mode.BLOCKING;
+      }
+
+      @Override
+      public boolean runsUserCode() {
+        return userCode;
       }
 
       @Override
@@ -52,6 +65,11 @@ public interface Behaviour {
       @Override
       public SocketTransport.Mode mode() {
         return SocketTransport.Mode.SELECTING;
+      }
+
+      @Override
+      public boolean runsUserCode() {
+        return true;
       }
 
       @Override

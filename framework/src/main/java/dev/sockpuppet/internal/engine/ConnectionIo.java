@@ -19,6 +19,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -39,7 +40,11 @@ public final class ConnectionIo implements LiveConnection {
   private final ChunkReader reader;
   private final Problems problems;
   private final Duration writeTimeout;
-  private final Object writeLock = new Object();
+  /**
+   * Serialises writes. A lock, not a monitor: a write may block for the whole write timeout, and on
+   * Java 21 to 23 a virtual thread blocked inside {@code synchronized} holds its carrier thread.
+   */
+  private final ReentrantLock writeLock = new ReentrantLock();
   private volatile Duration readTimeout;
   /** How far handler reads have consumed the received stream. */
   private long position;
@@ -135,7 +140,8 @@ public final class ConnectionIo implements LiveConnection {
   @Override
   public LiveConnection write(Bytes bytes) throws IOException {
     Objects.requireNonNull(bytes, "bytes");
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       String ended = record.outputEndedBecause();
       if (ended != null) {
         record.refusedSend(bytes.size(), ended);
@@ -192,6 +198,8 @@ public final class ConnectionIo implements LiveConnection {
       } finally {
         transport.recorded(Direction.SENT);
       }
+    } finally {
+      writeLock.unlock();
     }
     return this;
   }
@@ -226,10 +234,13 @@ public final class ConnectionIo implements LiveConnection {
 
   @Override
   public void shutdownOutput() throws IOException {
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       if (record.event(Kind.HALF_CLOSED, Side.FAKE, "")) {
         transport.shutdownOutput();
       }
+    } finally {
+      writeLock.unlock();
     }
   }
 

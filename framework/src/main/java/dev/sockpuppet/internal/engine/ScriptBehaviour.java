@@ -48,6 +48,12 @@ public final class ScriptBehaviour implements Behaviour {
     return SocketTransport.Mode.BLOCKING;
   }
 
+  /** A script's steps are data: expectations, writes and pauses; none calls the user's code. */
+  @Override
+  public boolean runsUserCode() {
+    return false;
+  }
+
   @Override
   public ConnectionRunner runner(ConnectionIo io, Problems problems, BooleanSupplier stopping) {
     int index = io.index();

@@ -7,6 +7,7 @@ import dev.sockpuppet.internal.recording.TrafficRecord;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * The running part of a listening stream fake (TCP or Unix-domain): an {@link Acceptor}, and for
  * each accepted connection a {@link SocketTransport} played by a {@link ConnectionRunner} on a
- * thread of its own, as the {@link Behaviour} says (which also picks the transport's mode).
+ * thread of its own, as the {@link Behaviour} says (which also picks the transport's mode). That
+ * thread is virtual where {@link Threads#startConnection} allows it.
  *
  * <p>{@link #stop()} stays bounded however the program or a handler behaves: closing a transport
  * wakes the thread blocked on it, handler threads are interrupted, and whatever does not end within
@@ -35,6 +37,8 @@ public final class StreamEngine implements FakeCore.Running {
   private final Behaviour behaviour;
   private final ChannelSetup setup;
   private final Acceptor acceptor;
+  /** Whether connections get virtual threads: no user code plays them, and the channels are the JDK's. */
+  private final boolean virtualThreads;
 
   private final Object lock = new Object();
   private final List<Worker> workers = new ArrayList<>();
@@ -57,6 +61,11 @@ public final class StreamEngine implements FakeCore.Running {
     this.behaviour = behaviour;
     this.setup = setup;
     this.acceptor = SharedAcceptor.forChannel(serverChannel, threadPrefix + "-accept", addressBoundAgainSoon);
+    // junixsocket's channels block in native calls, which would hold a virtual thread's carrier.
+    this.virtualThreads =
+        !behaviour.runsUserCode()
+            && serverChannel.provider() == SelectorProvider.provider()
+            && Threads.virtualConnections();
   }
 
   /** Plays every connection with those of {@code faults} that apply to it; call before {@link #start()}. */
@@ -99,7 +108,7 @@ public final class StreamEngine implements FakeCore.Running {
       ConnectionIo io = new ConnectionIo(record, played, traffic.recorder(), problems, timeout);
       ConnectionRunner runner = behaviour.runner(io, problems, () -> stopping);
       try {
-        workers.add(new Worker(runner, Threads.start(threadPrefix + "-conn-" + record.index(), runner)));
+        workers.add(new Worker(runner, Threads.startConnection(threadPrefix + "-conn-" + record.index(), runner, virtualThreads)));
       } catch (Throwable e) {
         // No thread (the JVM is out of them): nobody will ever read this connection.
         io.resetQuietly("the fake could not start a thread for it");
