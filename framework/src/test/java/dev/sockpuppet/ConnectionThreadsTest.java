@@ -26,27 +26,78 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * Which thread plays a connection: a virtual one on Java 21+ when only the library's code runs on
- * it and the channel is the JDK's, a platform one otherwise; and that a virtual thread keeps every
- * promise a platform one does (recorded bytes, bounded stop, nothing left behind). The whole suite
- * runs on Java 17 and 25 in CI, so each assertion below is checked both ways.
+ * Which thread plays a connection: a virtual one on Java 21+ only when the library's code alone
+ * runs on it, the channel is the JDK's, and the setting (by default: past the first platform
+ * threads) allows it; and that a virtual thread keeps every promise a platform one does (recorded
+ * bytes, bounded stop, nothing left behind). The whole suite runs on Java 17, and on 25 with every
+ * such connection virtual, in CI, so each assertion below is checked both ways.
  *
  * <p>Every client read is bounded: sockets by their read timeout, channels by the class timeout,
  * whose interrupt closes a channel blocked in a read.
  */
 @Timeout(60)
+@Isolated("sets the system property that every fake reads when it starts, and counts the JVM's connection threads")
 class ConnectionThreadsTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final boolean JVM_HAS_VIRTUAL_THREADS = Runtime.version().feature() >= 21;
 
+  private String before;
+
+  @BeforeEach
+  void remember() {
+    before = System.getProperty(Threads.MODE_PROPERTY);
+  }
+
+  @AfterEach
+  void restore() {
+    withProperty(before);
+  }
+
   @Test
-  void recordOnlyEchoAndScriptedConnectionsAreVirtualWhereTheJvmHasThem() throws Exception {
+  void connectionsThatRunUserCodeKeepAPlatformThreadEvenWhenVirtualIsAsked() throws Exception {
+    withProperty("virtual");
+    HttpResponder http = HttpResponder.create().on("GET", "/", request -> HttpResponse.ok("fine"));
+    try (StreamServer handler =
+            TcpServer.create().withName("threads-handler").withHandler(connection -> connection.readLine()).start();
+        StreamServer function =
+            TcpServer.create().withName("threads-function")
+                .withResponder(Responder.lines(LineRules.create().when("PING").reply(line -> "PONG"))).start();
+        StreamServer answers =
+            TcpServer.create().withName("threads-http").withResponder(http.responder()).start();
+        StreamServer mixed =
+            TcpServer.create().withName("threads-mixed")
+                .withResponder(Responder.perConnection(Responder.echo(), Responder.lines(
+                    LineRules.create().when("PING").reply(line -> "PONG")))).start();
+        Socket toHandler = connect(handler);
+        Socket toFunction = connect(function);
+        Socket toHttp = connect(answers);
+        Socket toMixed = connect(mixed)) {
+      for (String name : List.of("threads-handler", "threads-function", "threads-http", "threads-mixed")) {
+        assertFalse(Threads.isVirtual(awaitConnectionThread(name)), name + "'s connection thread");
+      }
+    }
+  }
+
+  @Test
+  void junixsocketChannelsKeepAPlatformThreadEvenWhenVirtualIsAsked() throws Exception {
+    withProperty("virtual");
+    try (StreamServer credentials =
+            UnixSocketServer.create().withName("threads-credentials").withPeerCredentials().start();
+        SocketChannel client = SocketChannel.open(credentials.address())) {
+      assertFalse(Threads.isVirtual(awaitConnectionThread("threads-credentials")));
+    }
+  }
+
+  @Test
+  void virtualPutsRecordOnlyEchoScriptedAndFixedLineConnectionsOnVirtualThreads() throws Exception {
+    withProperty("virtual");
     try (StreamServer sink = TcpServer.create().withName("threads-sink").start();
         StreamServer echo = UnixSocketServer.create().withName("threads-echo").withResponder(Responder.echo()).start();
         StreamServer script =
@@ -78,40 +129,8 @@ class ConnectionThreadsTest {
   }
 
   @Test
-  void connectionsThatRunUserCodeKeepAPlatformThread() throws Exception {
-    HttpResponder http = HttpResponder.create().on("GET", "/", request -> HttpResponse.ok("fine"));
-    try (StreamServer handler =
-            TcpServer.create().withName("threads-handler").withHandler(connection -> connection.readLine()).start();
-        StreamServer function =
-            TcpServer.create().withName("threads-function")
-                .withResponder(Responder.lines(LineRules.create().when("PING").reply(line -> "PONG"))).start();
-        StreamServer answers =
-            TcpServer.create().withName("threads-http").withResponder(http.responder()).start();
-        StreamServer mixed =
-            TcpServer.create().withName("threads-mixed")
-                .withResponder(Responder.perConnection(Responder.echo(), Responder.lines(
-                    LineRules.create().when("PING").reply(line -> "PONG")))).start();
-        Socket toHandler = connect(handler);
-        Socket toFunction = connect(function);
-        Socket toHttp = connect(answers);
-        Socket toMixed = connect(mixed)) {
-      for (String name : List.of("threads-handler", "threads-function", "threads-http", "threads-mixed")) {
-        assertFalse(Threads.isVirtual(awaitConnectionThread(name)), name + "'s connection thread");
-      }
-    }
-  }
-
-  @Test
-  void junixsocketChannelsKeepAPlatformThread() throws Exception {
-    try (StreamServer credentials =
-            UnixSocketServer.create().withName("threads-credentials").withPeerCredentials().start();
-        SocketChannel client = SocketChannel.open(credentials.address())) {
-      assertFalse(Threads.isVirtual(awaitConnectionThread("threads-credentials")));
-    }
-  }
-
-  @Test
-  void aThousandHeldConnectionsAreAnsweredAndStopLeavesNoThread() throws Exception {
+  void autoGivesPlatformThreadsFirstAndVirtualOnesBeyondTheLimit() throws Exception {
+    withProperty(null);
     int count = 1_000;
     List<SocketChannel> clients = new ArrayList<>();
     StreamServer server = UnixSocketServer.create().withName("threads-thousand").withResponder(Responder.echo()).start();
@@ -132,8 +151,16 @@ class ConnectionThreadsTest {
         assertEquals((byte) i, echo.get(0), "echo of connection " + i);
       }
       assertEquals(count, server.connections().size());
-      long virtual = connectionThreads("threads-thousand").stream().filter(Threads::isVirtual).count();
-      assertEquals(JVM_HAS_VIRTUAL_THREADS ? count : 0, virtual);
+      List<Thread> threads = connectionThreads("threads-thousand");
+      assertEquals(count, threads.size(), "live connection threads");
+      long virtual = threads.stream().filter(Threads::isVirtual).count();
+      // Nothing else runs (isolated), so the first connections take the platform threads.
+      assertFalse(Threads.isVirtual(awaitConnectionThread("threads-thousand")), "the first connection's thread");
+      if (JVM_HAS_VIRTUAL_THREADS) {
+        assertTrue(virtual >= count - Threads.PLATFORM_CONNECTIONS && virtual < count, virtual + " virtual of " + count);
+      } else {
+        assertEquals(0, virtual);
+      }
       // The fake stops with every connection still open at the program's end.
       server.stop();
       assertEquals(List.of(), connectionThreads("threads-thousand"), "connection threads after stop()");
@@ -148,32 +175,33 @@ class ConnectionThreadsTest {
     }
   }
 
-  /** The system property is read by every fake that starts, so these run alone. */
-  @Nested
-  @Isolated
-  class TheSystemProperty {
-    @Test
-    void platformTurnsVirtualThreadsOff() throws Exception {
-      System.setProperty(Threads.MODE_PROPERTY, "platform");
-      try (StreamServer sink = TcpServer.create().withName("threads-property-platform").start();
-          Socket client = connect(sink)) {
-        assertFalse(Threads.isVirtual(awaitConnectionThread("threads-property-platform")));
-      } finally {
-        System.clearProperty(Threads.MODE_PROPERTY);
-      }
+  @Test
+  void platformTurnsVirtualThreadsOff() throws Exception {
+    withProperty("platform");
+    try (StreamServer sink = TcpServer.create().withName("threads-property-platform").start();
+        Socket client = connect(sink)) {
+      assertFalse(Threads.isVirtual(awaitConnectionThread("threads-property-platform")));
     }
+  }
 
-    @Test
-    void anUnknownValueFailsTheStartAndSaysWhatItTakes() {
-      System.setProperty(Threads.MODE_PROPERTY, "green");
-      try (TcpServer server = TcpServer.create().withName("threads-property-green")) {
-        IllegalStateException e = assertThrows(IllegalStateException.class, server::start);
-        assertTrue(e.getMessage().contains(Threads.MODE_PROPERTY) && e.getMessage().contains("\"green\"")
-            && e.getMessage().contains("\"platform\""), e.getMessage());
-        assertFalse(server.isRunning());
-      } finally {
-        System.clearProperty(Threads.MODE_PROPERTY);
-      }
+  @Test
+  void anUnknownValueFailsTheStartAndSaysWhatItTakes() {
+    withProperty("green");
+    // A handler's fake too: its own connections are platform anyway, but the setting is wrong.
+    try (TcpServer server = TcpServer.create().withName("threads-property-green").withHandler(c -> c.readLine())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, server::start);
+      assertTrue(e.getMessage().contains(Threads.MODE_PROPERTY) && e.getMessage().contains("\"green\"")
+          && e.getMessage().contains("\"platform\"") && e.getMessage().contains("\"virtual\""), e.getMessage());
+      assertFalse(server.isRunning());
+    }
+  }
+
+  /** Sets the system property, or clears it for null. */
+  private static void withProperty(String value) {
+    if (value == null) {
+      System.clearProperty(Threads.MODE_PROPERTY);
+    } else {
+      System.setProperty(Threads.MODE_PROPERTY, value);
     }
   }
 

@@ -58,10 +58,15 @@ public class ConnectionsBenchmark {
   /** Which server holds the connections. */
   public enum Holder {
     RAW_ECHO,
-    /** The echo responder with the library's default threads: virtual on Java 21+, platform on 17. */
+    /**
+     * The echo responder with the library's default threads: on Java 21+ platform threads for the
+     * first 256 connections open at once and virtual ones beyond; platform threads on 17.
+     */
     FAKE_ECHO,
     /** The same with {@code -Dsockpuppet.connectionThreads=platform}: the Java 17 model on any JVM. */
-    FAKE_ECHO_PLATFORM_THREADS
+    FAKE_ECHO_PLATFORM_THREADS,
+    /** The same with {@code -Dsockpuppet.connectionThreads=virtual}: every connection virtual on 21+. */
+    FAKE_ECHO_VIRTUAL_THREADS
   }
 
   @Param({"TCP", "UNIX"})
@@ -110,6 +115,8 @@ public class ConnectionsBenchmark {
       // Read when the fake starts; the property goes again before the next iteration's fake.
       if (holder == Holder.FAKE_ECHO_PLATFORM_THREADS) {
         System.setProperty(Threads.MODE_PROPERTY, "platform");
+      } else if (holder == Holder.FAKE_ECHO_VIRTUAL_THREADS) {
+        System.setProperty(Threads.MODE_PROPERTY, "virtual");
       }
       try {
         fake = transport == Transport.TCP

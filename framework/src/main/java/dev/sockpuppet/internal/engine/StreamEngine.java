@@ -37,8 +37,8 @@ public final class StreamEngine implements FakeCore.Running {
   private final Behaviour behaviour;
   private final ChannelSetup setup;
   private final Acceptor acceptor;
-  /** Whether connections get virtual threads: no user code plays them, and the channels are the JDK's. */
-  private final boolean virtualThreads;
+  /** How connections get threads: platform ones if user code plays them or the channels are not the JDK's. */
+  private final Threads.ConnectionThreads connectionThreads;
 
   private final Object lock = new Object();
   private final List<Worker> workers = new ArrayList<>();
@@ -61,11 +61,12 @@ public final class StreamEngine implements FakeCore.Running {
     this.behaviour = behaviour;
     this.setup = setup;
     this.acceptor = SharedAcceptor.forChannel(serverChannel, threadPrefix + "-accept", addressBoundAgainSoon);
+    Threads.ConnectionThreads configured = Threads.connectionThreads(); // a bad setting fails every start
     // junixsocket's channels block in native calls, which would hold a virtual thread's carrier.
-    this.virtualThreads =
-        !behaviour.runsUserCode()
-            && serverChannel.provider() == SelectorProvider.provider()
-            && Threads.virtualConnections();
+    this.connectionThreads =
+        behaviour.runsUserCode() || serverChannel.provider() != SelectorProvider.provider()
+            ? Threads.ConnectionThreads.PLATFORM
+            : configured;
   }
 
   /** Plays every connection with those of {@code faults} that apply to it; call before {@link #start()}. */
@@ -108,7 +109,7 @@ public final class StreamEngine implements FakeCore.Running {
       ConnectionIo io = new ConnectionIo(record, played, traffic.recorder(), problems, timeout);
       ConnectionRunner runner = behaviour.runner(io, problems, () -> stopping);
       try {
-        workers.add(new Worker(runner, Threads.startConnection(threadPrefix + "-conn-" + record.index(), runner, virtualThreads)));
+        workers.add(new Worker(runner, Threads.startConnection(threadPrefix + "-conn-" + record.index(), runner, connectionThreads)));
       } catch (Throwable e) {
         // No thread (the JVM is out of them): nobody will ever read this connection.
         io.resetQuietly("the fake could not start a thread for it");
