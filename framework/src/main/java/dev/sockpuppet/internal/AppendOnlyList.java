@@ -2,6 +2,7 @@ package dev.sockpuppet.internal;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -9,13 +10,17 @@ import java.util.RandomAccess;
  * A list that only grows at its end, kept in fixed-size chunks. A recording of a flood holds
  * millions of entries; an {@link ArrayList} would copy its ever larger array at each growth and
  * leave the old one as garbage, and past a few megabytes G1 allocates such arrays as humongous
- * objects, which start collections of their own. Here nothing is ever copied.
+ * objects, which start collections of their own. Here nothing is copied but the first chunk, which
+ * starts small and doubles to full size: most connections record a few chunks, and a fake holding
+ * ten thousand of them should not pay a 1,024-slot array each.
  *
  * <p>Not thread-safe: its owners guard it with their own lock. Nulls are allowed, as in a list.
  */
 public final class AppendOnlyList<E> extends AbstractList<E> implements RandomAccess {
   private static final int CHUNK_BITS = 10;
   private static final int CHUNK = 1 << CHUNK_BITS;
+  /** Capacity of the first chunk when the first element arrives. */
+  private static final int FIRST_CAPACITY = 8;
 
   private final List<Object[]> chunks = new ArrayList<>();
   private int size;
@@ -24,7 +29,9 @@ public final class AppendOnlyList<E> extends AbstractList<E> implements RandomAc
   public boolean add(E element) {
     int slot = size & (CHUNK - 1);
     if (slot == 0) {
-      chunks.add(new Object[CHUNK]);
+      chunks.add(new Object[chunks.isEmpty() ? FIRST_CAPACITY : CHUNK]);
+    } else if (size < CHUNK && size == chunks.get(0).length) {
+      chunks.set(0, Arrays.copyOf(chunks.get(0), Math.min(CHUNK, size * 2)));
     }
     chunks.get(size >>> CHUNK_BITS)[slot] = element;
     size++;

@@ -1,6 +1,7 @@
 package dev.sockpuppet.internal.recording;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,11 +11,17 @@ import java.util.Objects;
  * while grows it to megabytes, which young collections then copy again; a block, once full, never
  * moves and is promoted once.
  *
+ * <p>The first block starts small and doubles until it is full size: most connections record a
+ * few chunks, and a fake holding ten thousand of them paid 48 KiB of heap each while every column
+ * began with a whole block (three columns per direction).
+ *
  * <p>Not thread-safe: its owner guards it with its own lock.
  */
 final class LongColumn {
   private static final int BLOCK_BITS = 10;
   private static final int BLOCK = 1 << BLOCK_BITS;
+  /** Capacity of the first block when the first value arrives. */
+  private static final int FIRST_CAPACITY = 8;
 
   private final List<long[]> blocks = new ArrayList<>();
   private int size;
@@ -26,10 +33,17 @@ final class LongColumn {
   void add(long value) {
     int slot = size & (BLOCK - 1);
     if (slot == 0 && (size >>> BLOCK_BITS) == blocks.size()) {
-      blocks.add(new long[BLOCK]);
+      blocks.add(new long[blocks.isEmpty() ? FIRST_CAPACITY : BLOCK]);
+    } else if (size < BLOCK && size == blocks.get(0).length) {
+      blocks.set(0, Arrays.copyOf(blocks.get(0), Math.min(BLOCK, size * 2)));
     }
     blocks.get(size >>> BLOCK_BITS)[slot] = value;
     size++;
+  }
+
+  /** The values the column can hold before it allocates again. */
+  int capacity() {
+    return blocks.isEmpty() ? 0 : (blocks.size() - 1) * BLOCK + blocks.get(blocks.size() - 1).length;
   }
 
   long get(int index) {

@@ -2,6 +2,7 @@ package dev.sockpuppet.internal.recording;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,24 @@ class LongColumnTest {
     assertThrows(IndexOutOfBoundsException.class, () -> column.get(expected.size()));
     assertThrows(IndexOutOfBoundsException.class, () -> column.set(-1, 0));
     assertThrows(IndexOutOfBoundsException.class, () -> column.truncate(expected.size() + 1));
+  }
+
+  @Test
+  void aShortColumnHoldsASmallArrayAndGrowsToFullBlocks() {
+    LongColumn column = new LongColumn();
+    assertEquals(0, column.capacity());
+    column.add(1);
+    column.add(2);
+    column.add(3);
+    // A connection that records three chunks must not pay for a 1,024-value block per column.
+    assertTrue(column.capacity() <= 16, "capacity " + column.capacity());
+    for (long i = 3; i < 1025; i++) {
+      column.add(i + 1);
+    }
+    assertEquals(2 * 1024, column.capacity(), "a full first block and a second one");
+    for (int i = 0; i < 1025; i++) {
+      assertEquals(i + 1, column.get(i), "value " + i);
+    }
   }
 
   @Test
