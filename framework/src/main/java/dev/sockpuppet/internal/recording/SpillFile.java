@@ -453,11 +453,11 @@ public final class SpillFile {
     }
 
     /**
-     * Keeps the first failure, wakes every waiter and reports it, unless the file was discarded
-     * (then nobody needs the bytes). {@code holdsLock}: called by an append that holds the lock.
+     * Keeps the first failure, reports it and wakes every waiter, unless the file was discarded
+     * (then nobody needs the bytes). Reports with the lock held, before anyone can see the failure:
+     * a seal() that it wakes returns to a stop that verifies the fake's problems at once.
      */
     private void fail(Throwable cause, boolean holdsLock) {
-      String description;
       if (!holdsLock) {
         lock.lock();
       }
@@ -465,16 +465,19 @@ public final class SpillFile {
         if (failure != null || discarded) {
           return;
         }
-        failure = cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
-        description = "the recording of " + owner + " lost bytes " + durable + ".." + size + " (and cannot store more):"
-            + " writing its spill file " + storage.path + " failed";
-        changed.signalAll();
+        String description = "the recording of " + owner + " lost bytes " + durable + ".." + size
+            + " (and cannot store more): writing its spill file " + storage.path + " failed";
+        try {
+          problems.accept(description, cause);
+        } finally {
+          failure = cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
+          changed.signalAll();
+        }
       } finally {
         if (!holdsLock) {
           lock.unlock();
         }
       }
-      problems.accept(description, cause);
     }
 
     void read(long position, byte[] target, int offset, int length) throws IOException {
