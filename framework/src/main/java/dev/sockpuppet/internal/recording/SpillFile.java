@@ -126,8 +126,9 @@ public final class SpillFile {
    * Takes everything remaining in {@code data} and returns the position it starts at. The bytes
    * are readable at once; they reach the file soon after.
    *
-   * @throws IOException when the file was sealed or deleted, when the writer failed earlier (the
-   *     cause says how), or when the disk took nothing for {@link #STALL}
+   * @throws IOException when the file was sealed, when the writer failed earlier (the cause says
+   *     how), or when the disk took nothing for {@link #STALL}
+   * @throws IllegalStateException when the file was deleted
    */
   public long append(ByteBuffer data) throws IOException {
     return spool.append(data);
