@@ -59,7 +59,10 @@ class SpillTest {
       spillFile = server.recordingUsage().spillFile().orElseThrow();
       assertTrue(inMemory <= LIMIT, "bytes held in memory: " + inMemory);
       assertEquals(TOTAL, inMemory + spilled, "in memory + spilled");
+      // The last few MiB may still be in the spill file's ring until stop() has them written.
+      server.stop();
       assertEquals(spilled, Files.size(spillFile), "the spill file holds every spilled byte");
+      assertEquals(List.of(), spillThreads("sockpuppet-TcpServer__firehose_"), "stop() ended the spill file's writer");
 
       Bytes received = connection.received();
       assertEquals(TOTAL, received.size());
@@ -141,6 +144,46 @@ class SpillTest {
       connection.awaitReceived("hello world");
       server.verify();
     }
+  }
+
+  @Test
+  void aSpillFileThatCannotBeWrittenFailsTheStopNamingTheLostBytes() throws IOException {
+    TcpServer server = TcpServer.create().withName("lost").withMemoryLimit(0).start();
+    Path spillFile;
+    try (SocketChannel client = SocketChannel.open(server.address())) {
+      client.write(ByteBuffer.wrap("first".getBytes()));
+      server.awaitReceived("first");
+      spillFile = server.recordingUsage().spillFile().orElseThrow();
+      // The writer thread opens the file when the first buffer of its ring is full (or at the
+      // stop): a directory in the file's place makes that fail, as a vanished disk would.
+      Files.delete(spillFile);
+      Files.createDirectory(spillFile);
+      ByteBuffer more = ByteBuffer.allocate(2 * 1024 * 1024);
+      while (more.hasRemaining()) {
+        client.write(more);
+      }
+    } catch (IOException resetByTheFake) {
+      // The fake resets the connection once it cannot record any more; that is the point.
+      spillFile = server.recordingUsage().spillFile().orElseThrow();
+    }
+    try {
+      AssertionError error = assertThrows(AssertionError.class, server::stop);
+      assertTrue(error.getMessage().startsWith("TcpServer 'lost' had "), error.getMessage());
+      assertTrue(error.getMessage().contains("the recording of TcpServer 'lost' lost bytes 0.."), error.getMessage());
+      assertTrue(error.getMessage().contains("writing its spill file " + spillFile + " failed"), error.getMessage());
+      assertEquals(List.of(), spillThreads("sockpuppet-TcpServer__lost_"), "no writer thread outlives the stop");
+    } finally {
+      server.close();
+    }
+    assertFalse(Files.exists(spillFile), "close() removes what was in the spill file's place");
+  }
+
+  private static List<String> spillThreads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith(prefix) && name.endsWith("-spill"))
+        .toList();
   }
 
   /** Streams the recording back and compares it with the pattern the client sent. */

@@ -232,7 +232,9 @@ public final class FakeCore {
       if (state == State.RUNNING) {
         return false;
       }
-      Run fresh = new Run(new TrafficRecord(description(), timeout, memoryLimit), new Problems());
+      Problems problems = new Problems();
+      // The spill file's writer thread reports to the run's problems: a failed write loses bytes.
+      Run fresh = new Run(new TrafficRecord(description(), timeout, memoryLimit, problems::add), problems);
       Running started;
       try {
         started = starter.start(fresh);

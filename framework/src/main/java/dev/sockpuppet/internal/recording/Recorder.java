@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The store behind one fake's recording. Chunks are kept in memory until {@code memoryLimit}
@@ -13,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * that every timestamp of the recording is an offset on.
  *
  * <p>Thread-safe: connection threads store concurrently.
+ *
+ * <p>Past the limit a store only copies the chunk into the spill file's ring of buffers; the spill
+ * file's writer thread puts it on disk (see {@link SpillFile}). What goes wrong there goes to the
+ * recording's problem sink (the fake's reported problems), and later stores fail.
  */
 public final class Recorder {
   /** What a chunk costs beyond its bytes (chunk, segment and list entry), counted toward the limit. */
@@ -30,6 +35,7 @@ public final class Recorder {
 
   private final String owner;
   private final long memoryLimit;
+  private final BiConsumer<String, Throwable> problems;
   private final long originNanos = System.nanoTime();
   private final Instant startedAt = Instant.now();
   private final AtomicLong inMemory = new AtomicLong();
@@ -43,9 +49,19 @@ public final class Recorder {
   private int slabUsed;
   private int nextSlabSize = FIRST_SLAB;
 
+  /** A recorder whose spill file's failures are only logged: for recordings no fake verifies. */
   public Recorder(String owner, long memoryLimit) {
+    this(owner, memoryLimit, null);
+  }
+
+  /**
+   * A recorder that reports what goes wrong with its spill file to {@code problems}: a description
+   * and the cause (which may be null). Null: logged only.
+   */
+  public Recorder(String owner, long memoryLimit, BiConsumer<String, Throwable> problems) {
     this.owner = owner;
     this.memoryLimit = memoryLimit;
+    this.problems = problems;
   }
 
   /** Time since this recording began. */
@@ -109,7 +125,7 @@ public final class Recorder {
     return inMemory.get();
   }
 
-  /** Bytes written to the spill file so far. */
+  /** Bytes stored in the spill file so far (the last few MiB may still be on their way to the disk). */
   public long bytesSpilled() {
     return spilled.get();
   }
@@ -119,7 +135,7 @@ public final class Recorder {
       throw new IOException("the recording of " + owner + " is sealed: the fake stopped");
     }
     if (spillFile == null) {
-      spillFile = SpillFile.create(owner);
+      spillFile = problems == null ? SpillFile.create(owner) : SpillFile.create(owner, problems);
     }
     return spillFile;
   }
@@ -129,7 +145,10 @@ public final class Recorder {
     return spillFile;
   }
 
-  /** The fake stopped: nothing more is stored; the spill file lets its descriptor go but stays. */
+  /**
+   * The fake stopped: nothing more is stored; every spilled byte is written (within a bound; a
+   * stalled disk is reported) and the spill file lets its writer thread go, but stays.
+   */
   public synchronized void seal() {
     sealed = true;
     if (spillFile != null) {

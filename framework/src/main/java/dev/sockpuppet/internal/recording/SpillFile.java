@@ -1,169 +1,679 @@
 package dev.sockpuppet.internal.recording;
 
+import dev.sockpuppet.internal.engine.Threads;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
  * The temporary file (owner-only) a recording writes to once its in-memory limit is reached.
  * Appends come from connection threads, reads from any thread.
  *
- * <p><b>Interrupts.</b> A {@link FileChannel} closes itself when a thread doing I/O on it is
- * interrupted, and every later use then fails; tests interrupt threads routinely ({@code
- * assertTimeoutPreemptively}, {@code @Timeout}), and a fake's stop interrupts its handler threads.
- * So reads, which come from test threads, go through a {@link RandomAccessFile}, whose I/O ignores
- * interrupts (and reads straight into the caller's array). Appends keep the channel, which writes a
- * direct buffer without another copy; they run with the caller's interrupt status cleared and
- * restored, and when an interrupt closed the channel anyway, they reopen the file and carry on where
- * they were.
+ * <p><b>Writing off the reading thread.</b> An append only copies the bytes into a small ring of
+ * direct buffers ({@value #SLOTS} of 1 MiB at most, made as needed, off the heap) and assigns their
+ * position in the file; a writer thread of the file ({@code sockpuppet-…-spill}) writes full
+ * buffers, so a connection's socket reads and the disk's writes overlap instead of taking turns.
+ * When the disk is slower than the sockets, appends wait for a free buffer (back-pressure), up to
+ * {@link #STALL}; memory never grows. A recording that never spills has no spill file and so no
+ * thread; the thread ends when it has been idle for a moment, and at {@link #seal()}.
  *
- * <p><b>Lifetime.</b> {@link #seal()} (the fake stopped) closes the append channel; the file stays
- * readable. {@link #delete()} (the fake closed) closes everything and deletes the file; reads then
- * fail with a message saying why. If neither happens (a fake stopped and never closed), the file
- * is deleted once nothing refers to its recording any more: the next spill file to be created looks
- * for such files first (the way {@code WeakHashMap} expunges stale entries, so no thread is needed),
- * and the JVM's exit deletes whatever is left.
+ * <p><b>Reads</b> of bytes the writer has not written yet are copied from the ring, so a segment
+ * reads back right after its append returned, from any thread. Bytes already in the file are read
+ * through a {@link RandomAccessFile}, whose I/O ignores interrupts (a {@link FileChannel} closes
+ * itself when a thread doing I/O on it is interrupted, and tests interrupt threads routinely). The
+ * channel the writer uses belongs to the writer thread alone, which nobody interrupts, so the
+ * interrupts of connection threads (a fake's stop interrupts its handlers) cannot close it; an
+ * append waiting for a buffer keeps waiting when interrupted and returns with the interrupt status
+ * set.
+ *
+ * <p><b>Failures.</b> Whatever the writer thread fails with (a full disk, an I/O error, an {@link
+ * Error}) is kept: it goes to the recording's problem sink at once (a fake's reported problems),
+ * every later append fails with it as the cause, and reads of the bytes that did not reach the file
+ * fail with a message that names them and the cause. Bytes written before the failure stay
+ * readable.
+ *
+ * <p><b>Lifetime.</b> {@link #seal()} (the fake stopped) hands the last buffer to the writer, waits
+ * up to {@link #FLUSH} for every byte to be in the file and for the writer thread to end, and lets
+ * the ring go; the file stays readable. {@link #delete()} (the fake closed) drops what is not
+ * written yet, ends the writer and deletes the file; reads then fail with a message saying why.
+ * Both are bounded: a disk that stalls longer is reported, and the writer ends when its write
+ * returns. If neither happens (a fake stopped and never closed), the file is deleted once nothing
+ * refers to its recording any more: the next spill file to be created looks for such files first
+ * (the way {@code WeakHashMap} expunges stale entries, so no thread is needed), and the JVM's exit
+ * deletes whatever is left.
  */
 public final class SpillFile {
   /** Spill files nobody can reach any more arrive here, for the next {@link #create} to delete. */
   private static final ReferenceQueue<SpillFile> UNREACHABLE = new ReferenceQueue<>();
   /** Keeps the phantom references themselves reachable until their file is gone. */
   private static final Set<Reclaim> PENDING = ConcurrentHashMap.newKeySet();
-  /** How often an append reopens the file after interrupts before it gives up. */
-  private static final int ATTEMPTS = 50;
+  /** Buffers in the ring; with {@link #SLOT_BYTES} each, the most a spilling recording holds off the heap. */
+  static final int SLOTS = 8;
+  /**
+   * Bytes per buffer: large writes, few wake-ups of the writer (a connection reads up to 256 KiB
+   * at a time), and a ring small next to the in-memory limit.
+   */
+  static final int SLOT_BYTES = 1 << 20;
+  /** How long an append waits for the disk to take a buffer before it gives up on the file. */
+  static final Duration STALL = Duration.ofSeconds(30);
+  /** How long {@link #seal()} and {@link #delete()} wait for the writer. */
+  static final Duration FLUSH = Duration.ofSeconds(10);
+  /**
+   * How long an idle writer waits for the next buffer before it ends: lingering a little saves a
+   * thread start per buffer when the disk is faster than the sockets, and a writer that never ended
+   * would outlive a recording nobody seals.
+   */
+  private static final long IDLE_NANOS = Duration.ofMillis(200).toNanos();
+  private static final System.Logger LOG = System.getLogger(SpillFile.class.getName());
 
-  private final String owner;
-  private final Storage storage;
+  private final Spool spool;
   private final Reclaim reclaim;
-  /** Bytes appended so far; appends are serialised on this object. */
-  private long size;
 
-  private SpillFile(String owner, Storage storage) {
-    this.owner = owner;
-    this.storage = storage;
-    this.reclaim = new Reclaim(this, storage);
+  private SpillFile(Spool spool) {
+    this.spool = spool;
+    this.reclaim = new Reclaim(this, spool);
     PENDING.add(reclaim);
   }
 
-  /** A fresh, empty, owner-only temporary file for the recording of {@code owner}. */
+  /**
+   * A fresh, empty, owner-only temporary file for the recording of {@code owner}; what goes wrong
+   * on its writer thread is logged.
+   */
   public static SpillFile create(String owner) throws IOException {
+    return create(owner, SpillFile::log);
+  }
+
+  /**
+   * A fresh, empty, owner-only temporary file for the recording of {@code owner}; what goes wrong
+   * on its writer thread goes to {@code problems} (a description and the cause, which may be null).
+   */
+  public static SpillFile create(String owner, BiConsumer<String, Throwable> problems) throws IOException {
+    return create(owner, problems, Disk::open, STALL, FLUSH);
+  }
+
+  /** The seam for tests: another disk (one that fails or stalls), other bounds. */
+  static SpillFile create(
+      String owner, BiConsumer<String, Throwable> problems, Disk.Opener disk, Duration stall, Duration flush)
+      throws IOException {
     deleteUnreachable();
     Path path = Files.createTempFile("sockpuppet-spill-", ".bin");
     path.toFile().deleteOnExit();
-    return new SpillFile(owner, new Storage(path));
+    return new SpillFile(new Spool(owner, new Storage(path), problems, disk, stall, flush));
   }
 
   public Path path() {
-    return storage.path;
+    return spool.storage.path;
   }
 
-  /** Appends everything remaining in {@code data} and returns the position it starts at. */
-  public synchronized long append(ByteBuffer data) throws IOException {
-    long start = size;
-    int origin = data.position();
-    boolean interrupted = Thread.interrupted();
-    try {
-      for (int attempt = 1; ; attempt++) {
-        FileChannel channel = storage.channel(owner);
-        try {
-          while (data.hasRemaining()) {
-            // The buffer is the truth about what is in the file: a write that an interrupt cut
-            // short has still moved it past what it wrote, though it threw instead of returning.
-            channel.write(data, start + (data.position() - origin));
-          }
-          return start;
-        } catch (ClosedChannelException e) {
-          // An interrupt closed the channel (or seal() did); the file is still there.
-          interrupted |= Thread.interrupted();
-          storage.forget(channel);
-          if (attempt == ATTEMPTS) {
-            throw e;
-          }
-        }
-      }
-    } finally {
-      size = start + (data.position() - origin);
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  /**
+   * Takes everything remaining in {@code data} and returns the position it starts at. The bytes
+   * are readable at once; they reach the file soon after.
+   *
+   * @throws IOException when the file was sealed, when the writer failed earlier (the cause says
+   *     how), or when the disk took nothing for {@link #STALL}
+   * @throws IllegalStateException when the file was deleted
+   */
+  public long append(ByteBuffer data) throws IOException {
+    return spool.append(data);
   }
 
   /** Copies {@code length} bytes at {@code position} into {@code target}; interrupts do not matter. */
   public void read(long position, byte[] target, int offset, int length) throws IOException {
-    storage.read(owner, position, target, offset, length);
+    spool.read(position, target, offset, length);
   }
 
-  /** No more appends: lets the append channel go; reads go on. */
+  /** No more appends: waits (bounded) until every byte is in the file and the writer ended; reads go on. */
   public void seal() {
-    storage.seal();
+    spool.seal();
   }
 
   /** Deletes the file; later reads fail with a message that says why. Idempotent. */
   public void delete() {
-    storage.run();
+    spool.discard(true);
+    spool.storage.run();
     reclaim.clear();
     PENDING.remove(reclaim);
+  }
+
+  /** The writer thread, while there is one: for tests. */
+  Thread writerThread() {
+    return spool.writerThread();
+  }
+
+  /** How many buffers the ring has made: for tests. */
+  int buffersMade() {
+    return spool.buffersMade();
   }
 
   /** Deletes the files of spill files that became unreachable without being deleted. */
   static void deleteUnreachable() {
     for (Reference<? extends SpillFile> gone; (gone = UNREACHABLE.poll()) != null; ) {
       Reclaim reclaim = (Reclaim) gone;
-      reclaim.storage.run();
+      reclaim.spool.discard(false);
+      reclaim.spool.storage.run();
       PENDING.remove(reclaim);
     }
   }
 
+  /** A bound in words: {@code 10 s}, {@code 300 ms}. */
+  private static String words(long nanos) {
+    long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+  }
+
+  private static void log(String description, Throwable cause) {
+    LOG.log(System.Logger.Level.WARNING, description, cause);
+  }
+
   /** Learns when a spill file became unreachable; holds what is needed to delete its file. */
   private static final class Reclaim extends PhantomReference<SpillFile> {
-    private final Storage storage;
+    private final Spool spool;
 
-    Reclaim(SpillFile file, Storage storage) {
+    Reclaim(SpillFile file, Spool spool) {
       super(file, UNREACHABLE);
-      this.storage = storage;
+      this.spool = spool;
     }
   }
 
   @Override
   public String toString() {
-    return storage.path.toString();
+    return spool.storage.path.toString();
   }
 
-  /** The file and its descriptors; outlives its SpillFile, so it must not refer to it. */
+  /** Where the writer thread puts bytes: the file, or in tests a disk that fails or stalls. */
+  interface Disk extends Closeable {
+    /** Writes all of {@code data} at {@code position}. */
+    void write(ByteBuffer data, long position) throws IOException;
+
+    /** Opens the disk for a file. */
+    interface Opener {
+      Disk open(Path path) throws IOException;
+    }
+
+    /** The file itself, through a channel that writes a direct buffer without another copy. */
+    static Disk open(Path path) throws IOException {
+      FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+      return new Disk() {
+        @Override
+        public void write(ByteBuffer data, long position) throws IOException {
+          long at = position;
+          while (data.hasRemaining()) {
+            at += channel.write(data, at);
+          }
+        }
+
+        @Override
+        public void close() throws IOException {
+          channel.close();
+        }
+      };
+    }
+  }
+
+  /** One buffer of the ring: the bytes of the file from {@code start} on, {@code used} of them. */
+  private static final class Slot {
+    /** Only ever used with absolute gets and puts, so the writer and readers share it safely. */
+    final ByteBuffer buffer = ByteBuffer.allocateDirect(SLOT_BYTES);
+    long start;
+    int used;
+  }
+
+  /**
+   * The ring between appends and the writer thread, and the writer itself. Outlives its
+   * SpillFile (the phantom reference holds it), so it must not refer to it. Everything is guarded
+   * by {@link #lock}, except the bytes of a slot being written, which nobody changes meanwhile;
+   * appends also hold {@link #appending} (always taken first).
+   */
+  private static final class Spool {
+    private final String owner;
+    private final Storage storage;
+    private final BiConsumer<String, Throwable> problems;
+    private final Disk.Opener opener;
+    private final long stallNanos;
+    private final long flushNanos;
+    /** Held by an append from start to end, also while it waits for a free slot. */
+    private final ReentrantLock appending = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a slot is handed over or written, and when the writer ends. */
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Slot> free = new ArrayDeque<>();
+    /** Slots given to the writer, oldest first: together they hold the bytes [durable, filling.start). */
+    private final ArrayDeque<Slot> handedOver = new ArrayDeque<>();
+    private Slot filling;
+    private int slotsMade;
+    /** Bytes appended: the position the next append starts at. */
+    private long size;
+    /** Bytes in the file: everything before is read from the file, everything after from the ring. */
+    private long durable;
+    /** Why the file cannot take more; set once, never cleared. */
+    private IOException failure;
+    private boolean sealed;
+    private boolean discarded;
+    private Thread writer;
+    /** The writer started last: seal() and delete() wait for it to be gone, not just to have left its place. */
+    private Thread lastWriter;
+
+    Spool(String owner, Storage storage, BiConsumer<String, Throwable> problems, Disk.Opener opener, Duration stall,
+        Duration flush) {
+      this.owner = owner;
+      this.storage = storage;
+      this.problems = problems;
+      this.opener = opener;
+      this.stallNanos = stall.toNanos();
+      this.flushNanos = flush.toNanos();
+    }
+
+    long append(ByteBuffer data) throws IOException {
+      boolean interrupted = false;
+      // Waiting for a free slot lets the state lock go, so appends are serialised by a lock of
+      // their own: an append's bytes stay one run in the file.
+      appending.lock();
+      lock.lock();
+      try {
+        requireOpen();
+        long start = size;
+        while (data.hasRemaining()) {
+          if (filling == null) {
+            interrupted |= awaitFreeSlot();
+            filling = free.isEmpty() ? newSlot() : free.poll();
+            filling.start = size;
+            filling.used = 0;
+          }
+          int n = Math.min(SLOT_BYTES - filling.used, data.remaining());
+          filling.buffer.put(filling.used, data, data.position(), n);
+          data.position(data.position() + n);
+          filling.used += n;
+          size += n;
+          if (filling.used == SLOT_BYTES) {
+            handOver();
+          }
+        }
+        return start;
+      } finally {
+        lock.unlock();
+        appending.unlock();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private Slot newSlot() {
+      slotsMade++;
+      return new Slot();
+    }
+
+    /**
+     * Waits until a slot is free or may be made; returns whether the thread was interrupted
+     * meanwhile (the wait goes on: giving up would lose the bytes).
+     */
+    private boolean awaitFreeSlot() throws IOException {
+      boolean interrupted = false;
+      long deadline = System.nanoTime() + stallNanos;
+      while (free.isEmpty() && slotsMade == SLOTS) {
+        // A stop or close while this append waited ends it: what it adds now would not be written.
+        requireOpen();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail(new IOException("the disk took no bytes of " + storage.path + " for " + words(stallNanos)
+              + "; the recording of " + owner + " cannot go on"), true);
+          requireNoFailure();
+        }
+        try {
+          changed.awaitNanos(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      requireNoFailure();
+      return interrupted;
+    }
+
+    private void requireOpen() throws IOException {
+      if (discarded) {
+        throw Storage.deleted(owner);
+      }
+      if (sealed) {
+        throw new IOException("the recording of " + owner + " is sealed: its fake stopped");
+      }
+      requireNoFailure();
+    }
+
+    private void requireNoFailure() throws IOException {
+      if (failure != null) {
+        throw new IOException("the recording of " + owner + " cannot write to its spill file " + storage.path
+            + " any more: " + failure.getMessage(), failure);
+      }
+    }
+
+    /** Gives the filled slot to the writer, starting the writer if there is none. Holds the lock. */
+    private void handOver() {
+      handedOver.addLast(filling);
+      filling = null;
+      if (writer == null && failure == null && !discarded) {
+        writer = Threads.start(Threads.prefix(owner) + "-spill", this::writeHandedOver);
+        lastWriter = writer;
+      }
+      changed.signalAll();
+    }
+
+    /**
+     * The writer thread: writes handed-over slots in order until there are none for a while (or
+     * the file is sealed or discarded), then closes its disk and ends. Whatever it throws is kept
+     * and reported; it never ends without saying why.
+     */
+    private void writeHandedOver() {
+      Disk disk = null;
+      try {
+        for (Slot next; (next = nextToWrite(disk)) != null; ) {
+          if (disk == null) {
+            disk = opener.open(storage.path);
+          }
+          disk.write(next.buffer.duplicate().position(0).limit(next.used), next.start);
+          written(next);
+        }
+      } catch (Throwable e) {
+        closeQuietly(disk);
+        fail(e, false);
+        lock.lock();
+        try {
+          if (writer == Thread.currentThread()) {
+            writer = null;
+          }
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
+    /**
+     * The next slot to write; or, when the writer should end, null, after closing {@code disk} and
+     * leaving the writer's place empty in one step with the lock held, so that a slot handed over
+     * at that moment starts a new writer instead of waiting for this one.
+     */
+    private Slot nextToWrite(Disk disk) {
+      long idleUntil = System.nanoTime() + IDLE_NANOS;
+      lock.lock();
+      try {
+        while (handedOver.isEmpty() && !discarded && failure == null && !sealed) {
+          long left = idleUntil - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          try {
+            changed.awaitNanos(left);
+          } catch (InterruptedException e) {
+            // Nobody interrupts this thread on purpose; the bytes still have to be written.
+          }
+        }
+        if (!handedOver.isEmpty() && !discarded && failure == null) {
+          return handedOver.peekFirst();
+        }
+        // Closing a channel nobody else uses takes no I/O, so it may hold the lock.
+        closeQuietly(disk);
+        writer = null;
+        changed.signalAll();
+        return null;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void written(Slot slot) {
+      lock.lock();
+      try {
+        if (handedOver.peekFirst() != slot) {
+          return; // discarded meanwhile: nobody reads these bytes any more
+        }
+        handedOver.removeFirst();
+        durable = slot.start + slot.used;
+        slot.used = 0;
+        free.addLast(slot);
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /**
+     * Keeps the first failure, reports it and wakes every waiter, unless the file was discarded
+     * (then nobody needs the bytes). Reports with the lock held, before anyone can see the failure:
+     * a seal() that it wakes returns to a stop that verifies the fake's problems at once.
+     */
+    private void fail(Throwable cause, boolean holdsLock) {
+      if (!holdsLock) {
+        lock.lock();
+      }
+      try {
+        if (failure != null || discarded) {
+          return;
+        }
+        String description = "the recording of " + owner + " lost bytes " + durable + ".." + size
+            + " (and cannot store more): writing its spill file " + storage.path + " failed";
+        try {
+          problems.accept(description, cause);
+        } finally {
+          failure = cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
+          changed.signalAll();
+        }
+      } finally {
+        if (!holdsLock) {
+          lock.unlock();
+        }
+      }
+    }
+
+    void read(long position, byte[] target, int offset, int length) throws IOException {
+      long end = position + length;
+      long fromFile;
+      lock.lock();
+      try {
+        if (discarded) {
+          throw Storage.deleted(owner);
+        }
+        if (end > size) {
+          throw new EOFException("the spill file of " + owner + " holds " + size + " bytes, not " + end);
+        }
+        if (end > durable) {
+          if (failure != null) {
+            throw new IOException("bytes " + Math.max(position, durable) + ".." + end + " of the recording of " + owner
+                + " never reached its spill file " + storage.path + ": " + failure.getMessage(), failure);
+          }
+          // The writer has not written these yet: copy them from the ring. Slots are recycled
+          // under the lock only, so they stay put while we copy.
+          copyFromSlots(handedOver, position, end, target, offset);
+          if (filling != null) {
+            copyFromSlot(filling, position, end, target, offset);
+          }
+        }
+        fromFile = Math.min(end, durable) - position;
+      } finally {
+        lock.unlock();
+      }
+      // Bytes before durable never change, so they are read without the lock.
+      if (fromFile > 0) {
+        storage.read(owner, position, target, offset, (int) fromFile);
+      }
+    }
+
+    private static void copyFromSlots(Iterable<Slot> slots, long position, long end, byte[] target, int offset) {
+      for (Slot slot : slots) {
+        copyFromSlot(slot, position, end, target, offset);
+      }
+    }
+
+    private static void copyFromSlot(Slot slot, long position, long end, byte[] target, int offset) {
+      long from = Math.max(position, slot.start);
+      long to = Math.min(end, slot.start + slot.used);
+      if (from < to) {
+        slot.buffer.get((int) (from - slot.start), target, offset + (int) (from - position), (int) (to - from));
+      }
+    }
+
+    void seal() {
+      boolean interrupted = false;
+      boolean stalled;
+      Thread ended = null;
+      long deadline = System.nanoTime() + flushNanos;
+      lock.lock();
+      try {
+        if (!sealed) {
+          sealed = true;
+          if (filling != null && filling.used > 0) {
+            handOver();
+          } else if (filling != null) {
+            free.addLast(filling);
+            filling = null;
+          }
+          changed.signalAll();
+        }
+        while (writer != null && failure == null && !discarded) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          try {
+            changed.awaitNanos(left);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        stalled = writer != null && failure == null && !discarded;
+        if (writer == null) {
+          // Nothing is written any more: the ring's direct memory goes with the next collection.
+          free.clear();
+          ended = lastWriter;
+        }
+      } finally {
+        lock.unlock();
+      }
+      interrupted |= awaitGone(ended, deadline);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (stalled) {
+        fail(new IOException("the disk did not take the last bytes of " + storage.path + " within "
+            + words(flushNanos) + " of the fake's stop; its writer thread ends when the write returns"),
+            false);
+      }
+    }
+
+    /** Drops what is not written yet and ends the writer; {@code wait}: up to {@link #flushNanos} for it. */
+    void discard(boolean wait) {
+      boolean interrupted = false;
+      Thread ended = null;
+      long deadline = System.nanoTime() + flushNanos;
+      lock.lock();
+      try {
+        discarded = true;
+        sealed = true;
+        handedOver.clear();
+        filling = null;
+        free.clear();
+        changed.signalAll();
+        while (wait && writer != null) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            LOG.log(System.Logger.Level.WARNING, "the writer of " + storage.path + " (" + owner + ") is still in a write "
+                + words(flushNanos) + " after the fake closed; it ends when the write returns");
+            break;
+          }
+          try {
+            changed.awaitNanos(left);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (wait && writer == null) {
+          ended = lastWriter;
+        }
+      } finally {
+        lock.unlock();
+      }
+      interrupted |= awaitGone(ended, deadline);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /**
+     * Waits until {@code thread}, a writer that left its place, has returned too (it has nothing
+     * left to do but that), so that nobody sees a thread of a sealed file; returns whether the
+     * caller was interrupted meanwhile.
+     */
+    private static boolean awaitGone(Thread thread, long deadline) {
+      boolean interrupted = false;
+      while (thread != null && thread.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      return interrupted;
+    }
+
+    int buffersMade() {
+      lock.lock();
+      try {
+        return slotsMade;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    Thread writerThread() {
+      lock.lock();
+      try {
+        return writer;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void closeQuietly(Closeable closeable) {
+      if (closeable == null) {
+        return;
+      }
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing " + storage.path, e);
+      }
+    }
+  }
+
+  /** The file and its read descriptor; outlives its SpillFile, so it must not refer to it. */
   private static final class Storage implements Runnable {
     private final Path path;
-    /** For appends; null until needed, and after seal() or an interrupt closed it. */
-    private FileChannel channel;
     /** For reads; its position moves, so reads hold this object's lock. */
     private RandomAccessFile reader;
-    private boolean sealed;
     private boolean deleted;
 
     Storage(Path path) {
       this.path = path;
-    }
-
-    synchronized FileChannel channel(String owner) throws IOException {
-      requireNotDeleted(owner);
-      if (sealed) {
-        throw new IOException("the recording of " + owner + " is sealed: its fake stopped");
-      }
-      if (channel == null) {
-        channel = FileChannel.open(path, StandardOpenOption.WRITE);
-      }
-      return channel;
     }
 
     synchronized void read(String owner, long position, byte[] target, int offset, int length) throws IOException {
@@ -177,49 +687,32 @@ public final class SpillFile {
 
     private void requireNotDeleted(String owner) {
       if (deleted) {
-        throw new IllegalStateException(
-            "the recording of " + owner + " beyond its in-memory limit was on disk and was deleted"
-                + " when the fake closed; assert before close() (stop() keeps it), or raise the limit with withMemoryLimit(…)");
+        throw deleted(owner);
       }
     }
 
-    /** Drops {@code stale} if it is still the current channel, so the next use reopens the file. */
-    synchronized void forget(FileChannel stale) {
-      if (channel == stale) {
-        closeQuietly(channel);
-        channel = null;
-      }
-    }
-
-    synchronized void seal() {
-      sealed = true;
-      closeQuietly(channel);
-      channel = null;
+    static IllegalStateException deleted(String owner) {
+      return new IllegalStateException(
+          "the recording of " + owner + " beyond its in-memory limit was on disk and was deleted"
+              + " when the fake closed; assert before close() (stop() keeps it), or raise the limit with withMemoryLimit(…)");
     }
 
     /** Deletes the file: from {@link SpillFile#delete()}, or once the SpillFile is unreachable. */
     @Override
     public synchronized void run() {
       deleted = true;
-      closeQuietly(channel);
-      channel = null;
-      closeQuietly(reader);
-      reader = null;
+      if (reader != null) {
+        try {
+          reader.close();
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.DEBUG, "closing " + path, e);
+        }
+        reader = null;
+      }
       try {
         Files.deleteIfExists(path);
       } catch (IOException e) {
-        System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.WARNING, "could not delete " + path, e);
-      }
-    }
-
-    private void closeQuietly(Closeable closeable) {
-      if (closeable == null) {
-        return;
-      }
-      try {
-        closeable.close();
-      } catch (IOException e) {
-        System.getLogger(SpillFile.class.getName()).log(System.Logger.Level.DEBUG, "closing " + path, e);
+        LOG.log(System.Logger.Level.WARNING, "could not delete " + path, e);
       }
     }
   }

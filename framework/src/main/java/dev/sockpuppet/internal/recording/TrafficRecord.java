@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The recording of one run of one fake: its connections and datagrams, over one {@link Recorder}.
@@ -37,9 +38,17 @@ public final class TrafficRecord implements Traffic {
   private int sendsInFlight;
 
   public TrafficRecord(String fake, Duration timeout, long memoryLimit) {
+    this(fake, timeout, memoryLimit, null);
+  }
+
+  /**
+   * A recording whose spill file reports what goes wrong on its writer thread to {@code problems}
+   * (a description and the cause); null logs it only.
+   */
+  public TrafficRecord(String fake, Duration timeout, long memoryLimit, BiConsumer<String, Throwable> problems) {
     this.fake = fake;
     this.timeout = timeout;
-    this.recorder = new Recorder(fake, memoryLimit);
+    this.recorder = new Recorder(fake, memoryLimit, problems);
   }
 
   /** The store and clock of this recording. */

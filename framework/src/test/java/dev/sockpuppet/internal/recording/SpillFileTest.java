@@ -115,6 +115,7 @@ class SpillFileTest {
     if (failure.get() != null) {
       throw new AssertionError("an append failed under interrupts", failure.get());
     }
+    file.seal(); // the writer thread has every byte in the file once seal() returns
     assertEquals((long) blocks * SIZE, Files.size(file.path()));
     byte[] back = new byte[SIZE];
     for (int b = 0; b < blocks; b++) {
