@@ -41,8 +41,10 @@ import org.openjdk.jmh.infra.IterationParams;
  * exactly this machine's hard {@code ulimit -n}, so one process cannot hold both ends.
  *
  * <p>Memory per connection, measured while all connections are held: retained heap after full
- * GCs, and resident set size (which includes the per-connection thread stacks), each divided by
- * the count. The baseline is a raw JDK echo server with the same thread-per-connection model.
+ * GCs minus the same reading once the server closed, and resident set size (which includes the
+ * per-connection thread stacks) minus the reading before the server started, each divided by the
+ * count. Connection threads are counted as platform threads (the thread MXBean) and as the
+ * library's virtual threads ({@code Threads.live()}), which no MXBean counts. The baseline is a raw JDK echo server with the same thread-per-connection model.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -83,7 +85,7 @@ public class ConnectionsBenchmark {
   private Process clients;
   private BufferedReader clientOutput;
   private Writer clientInput;
-  private long heapBefore;
+  private long heapHeld;
   private long residentBefore;
   private int threadsBefore;
 
@@ -104,7 +106,6 @@ public class ConnectionsBenchmark {
 
   @Setup(Level.Iteration)
   public void startServerAndClients(ScratchDirectory scratch) throws IOException {
-    heapBefore = Memory.heapAfterGc();
     residentBefore = Memory.residentBytes();
     threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
     SocketAddress address;
@@ -154,7 +155,9 @@ public class ConnectionsBenchmark {
     double perIteration = 1.0 / iteration.getCount();
     try {
       double share = perIteration / connections;
-      footprint.heapBytesPerConnection = (Memory.heapAfterGc() - heapBefore) * share;
+      // Heap is held minus what the close released (below), not minus the reading before: that one
+      // drifted by megabytes between iterations and gave negative figures.
+      heapHeld = Memory.heapAfterGc();
       footprint.residentBytesPerConnection = (Memory.residentBytes() - residentBefore) * share;
       footprint.threadsPerConnection =
           (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore) * share;
@@ -188,6 +191,7 @@ public class ConnectionsBenchmark {
         fake = null;
         raw = null;
       }
+      footprint.heapBytesPerConnection = (heapHeld - Memory.heapAfterGc()) * perIteration / connections;
     }
   }
 
