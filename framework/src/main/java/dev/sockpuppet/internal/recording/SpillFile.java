@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The temporary file (owner-only) a recording writes to once its in-memory limit is reached.
@@ -545,17 +546,7 @@ public final class SpillFile {
           }
           changed.signalAll();
         }
-        while (writer != null && failure == null && !discarded) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          try {
-            changed.awaitNanos(left);
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
+        interrupted = awaitLocked(() -> writer == null || failure != null || discarded, deadline);
         stalled = writer != null && failure == null && !discarded;
         if (writer == null) {
           // Nothing is written any more: the ring's direct memory goes with the next collection.
@@ -565,10 +556,7 @@ public final class SpillFile {
       } finally {
         lock.unlock();
       }
-      interrupted |= awaitGone(ended, deadline);
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      awaitGoneKeepingInterrupt(ended, deadline, interrupted);
       if (stalled) {
         fail(new IOException("the disk did not take the last bytes of " + storage.path + " within "
             + words(flushNanos) + " of the fake's stop; its writer thread ends when the write returns"),
@@ -589,17 +577,11 @@ public final class SpillFile {
         filling = null;
         free.clear();
         changed.signalAll();
-        while (wait && writer != null) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
+        if (wait) {
+          interrupted = awaitLocked(() -> writer == null, deadline);
+          if (writer != null) {
             LOG.log(System.Logger.Level.WARNING, "the writer of " + storage.path + " (" + owner + ") is still in a write "
                 + words(flushNanos) + " after the fake closed; it ends when the write returns");
-            break;
-          }
-          try {
-            changed.awaitNanos(left);
-          } catch (InterruptedException e) {
-            interrupted = true;
           }
         }
         if (wait && writer == null) {
@@ -608,8 +590,35 @@ public final class SpillFile {
       } finally {
         lock.unlock();
       }
-      interrupted |= awaitGone(ended, deadline);
-      if (interrupted) {
+      awaitGoneKeepingInterrupt(ended, deadline, interrupted);
+    }
+
+    /**
+     * Waits, holding the lock, until {@code done} or {@code deadline}; returns whether the caller
+     * was interrupted meanwhile (the wait goes on: a flush must not be cut short by an interrupt).
+     */
+    private boolean awaitLocked(BooleanSupplier done, long deadline) {
+      boolean interrupted = false;
+      while (!done.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          changed.awaitNanos(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      return interrupted;
+    }
+
+    /**
+     * {@link #awaitGone}, then sets the caller's interrupt status if it was interrupted then or
+     * before ({@code interrupted}).
+     */
+    private static void awaitGoneKeepingInterrupt(Thread thread, long deadline, boolean interrupted) {
+      if (awaitGone(thread, deadline) || interrupted) {
         Thread.currentThread().interrupt();
       }
     }
