@@ -392,9 +392,11 @@ public final class SpillFile {
         }
       } catch (Throwable e) {
         closeQuietly(disk);
-        fail(e, false);
         lock.lock();
         try {
+          // One step: a seal() that the failure wakes must also find the writer's place empty, or
+          // it returns without waiting for this thread, which then outlives the fake's stop.
+          fail(e, true);
           if (writer == Thread.currentThread()) {
             writer = null;
           }

@@ -197,6 +197,23 @@ class SpillWriterTest {
   }
 
   @Test
+  void aSealThatAWriterFailureWakesReturnsOnlyOnceTheWriterThreadIsGone() throws Exception {
+    // A race: the writer reported its failure, which woke seal(), and left its place only after
+    // taking the lock again; seal() then returned with the writer still alive, and a fake's stop
+    // left a thread behind (caught once in ten runs of SpillTest). Many rounds give it its chance.
+    disk.failAfter(0, new IOException("No space left on device"));
+    for (int round = 0; round < 200; round++) {
+      SpillFile file = file("TcpServer 'race " + round + "'");
+      file.append(ByteBuffer.wrap(pattern(MIB, round))); // a full buffer: the writer starts, and fails
+      file.seal();
+      Thread writer = file.writerThread();
+      assertNull(writer, "round " + round + ": the writer after seal()");
+      assertEquals(round + 1, problems.size(), "round " + round + ": reported before seal() returned");
+      file.delete();
+    }
+  }
+
+  @Test
   void anErrorOnTheWriterThreadIsReportedToo() throws Exception {
     disk.failAfter(0, new OutOfMemoryError("Direct buffer memory"));
     SpillFile file = file("UnixSocketServer 'oom'");
