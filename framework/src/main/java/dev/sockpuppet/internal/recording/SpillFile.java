@@ -416,17 +416,9 @@ public final class SpillFile {
       long idleUntil = System.nanoTime() + IDLE_NANOS;
       lock.lock();
       try {
-        while (handedOver.isEmpty() && !discarded && failure == null && !sealed) {
-          long left = idleUntil - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          try {
-            changed.awaitNanos(left);
-          } catch (InterruptedException e) {
-            // Nobody interrupts this thread on purpose; the bytes still have to be written.
-          }
-        }
+        // Nobody interrupts this thread on purpose, and the bytes still have to be written: an
+        // interrupt is not a reason to stop, so what awaitLocked says of one is ignored.
+        awaitLocked(() -> !handedOver.isEmpty() || discarded || failure != null || sealed, idleUntil);
         if (!handedOver.isEmpty() && !discarded && failure == null) {
           return handedOver.peekFirst();
         }
