@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -119,11 +120,27 @@ class SharedAcceptorTest {
     SocketAddressClients clients = new SocketAddressClients(listener);
     clients.connect(3);
     assertTrue(inListener.await(10, TimeUnit.SECONDS));
-    CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> acceptor.stop(new Joiner()));
-    // The stop cannot finish while the hub is in this fake's listener...
-    assertThrows(java.util.concurrent.TimeoutException.class, () -> stop.get(100, TimeUnit.MILLISECONDS));
+    AtomicReference<Throwable> stopFailure = new AtomicReference<>();
+    Thread stopper = new Thread(() -> {
+      try {
+        acceptor.stop(new Joiner());
+      } catch (Throwable e) {
+        stopFailure.set(e);
+      }
+    }, "stopper");
+    stopper.start();
+    // The stop cannot finish while the hub is in this fake's listener: it waits for the fake's turn.
+    // (Waiting for that, not a fixed 100 ms: a stop that had not even begun when the listener was
+    // let go let the hub take the other two connections, and a loaded CI run failed so.)
+    Awaitility.await("the stop to wait for the fake's turn").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> Arrays.stream(stopper.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().equals(Joiner.class.getName()) && frame.getMethodName().equals("lock")));
+    assertTrue(stopper.isAlive());
     letGo.countDown();
-    stop.get(10, TimeUnit.SECONDS);
+    stopper.join(TimeUnit.SECONDS.toMillis(10));
+    assertFalse(stopper.isAlive(), "the stop returned once the listener did");
+    assertNull(stopFailure.get());
     // ...and once it returned, the two connections still waiting never reach the listener.
     assertEquals(1, calls.get());
     assertFalse(listener.isOpen());
