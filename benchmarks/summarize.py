@@ -2,7 +2,7 @@
 """Turns a JMH JSON result (java -jar benchmarks.jar -rf json) into the tables of PERFORMANCE.md.
 
 Every ratio divides a fake's figure by its baseline from the same JSON, so from the same run.
-Usage: python3 benchmarks/summarize.py benchmarks/results/latest.json
+Usage: python3 benchmarks/summarize.py RESULT.json [MORE.json ...] (one set of tables per file)
 """
 import json
 import sys
@@ -19,6 +19,7 @@ def load(path):
             "error": pm["scoreError"],
             "unit": pm["scoreUnit"],
             "secondary": {k: v["score"] for k, v in r.get("secondaryMetrics", {}).items()},
+            "raw": pm.get("rawData", []),
         }
     return rows
 
@@ -31,40 +32,68 @@ def fmt(x, digits=1):
     return "n/a" if x is None else f"{x:,.{digits}f}"
 
 
+def spread(row):
+    shots = [x for fork in row["raw"] for x in fork]
+    return f"{min(shots):,.0f}–{max(shots):,.0f}" if shots else "n/a"
+
+
 def err(row):
     e = row["error"]
     return "" if e != e else f" ± {e:,.1f}"  # NaN when too few iterations for an error
 
 
+def ratio(a, b):
+    return "n/a" if a is None or b is None else f"{a['score'] / b['score']:.2f}×"
+
+
 def lifecycle(rows):
-    print("| server | start+stop (µs) | vs raw JDK TCP | vs MockWebServer |")
+    print("| server | start+stop (µs) | vs bare bind+close, same transport | MockWebServer / this |")
     print("|---|---:|---:|---:|")
-    raw = get(rows, "LifecycleBenchmark", "rawJdkTcp")
+    bare = {"TCP": get(rows, "LifecycleBenchmark", "bareBindCloseTcp"),
+            "UNIX": get(rows, "LifecycleBenchmark", "bareBindCloseUnix")}
     mws = get(rows, "LifecycleBenchmark", "mockWebServer")
-    for m, label in [("rawJdkTcp", "raw JDK TCP + accept thread (baseline)"),
-                     ("rawJdkUnix", "raw JDK Unix + accept thread"),
-                     ("tcpServer", "TcpServer"), ("unixSocketServer", "UnixSocketServer"),
-                     ("mockWebServer", "okhttp MockWebServer")]:
+    for m, label, t in [("bareBindCloseTcp", "bare bind + close, TCP (floor)", "TCP"),
+                        ("bareBindCloseUnix", "bare bind + close, Unix (floor)", "UNIX"),
+                        ("rawJdkTcp", "raw JDK TCP + an accept thread", "TCP"),
+                        ("rawJdkUnix", "raw JDK Unix + an accept thread", "UNIX"),
+                        ("tcpServer", "TcpServer", "TCP"), ("unixSocketServer", "UnixSocketServer", "UNIX"),
+                        ("mockWebServer", "okhttp MockWebServer (TCP)", "TCP")]:
         r = get(rows, "LifecycleBenchmark", m)
         if r:
-            print(f"| {label} | {fmt(r['score'])}{err(r)} | {r['score'] / raw['score']:.2f}× | "
-                  f"{r['score'] / mws['score']:.2f}× |")
+            print(f"| {label} | {fmt(r['score'])}{err(r)} | {ratio(r, bare[t])} | {ratio(mws, r)} |")
+
+
+def datagram_lifecycle(rows):
+    print("| server | start+stop (µs) | vs raw socket, same transport |")
+    print("|---|---:|---:|")
+    raw_unix = get(rows, "DatagramLifecycleBenchmark", "rawJunixsocketUnixDatagram")
+    raw_udp = get(rows, "DatagramLifecycleBenchmark", "rawJdkUdp")
+    for m, label, raw in [("rawJunixsocketUnixDatagram", "raw junixsocket Unix datagram socket", raw_unix),
+                          ("rawJdkUdp", "raw JDK UDP socket", raw_udp),
+                          ("unixDatagramServer", "UnixDatagramServer", raw_unix),
+                          ("udpServer", "UdpServer", raw_udp),
+                          ("syslogServer", "SyslogServer (Unix datagram)", raw_unix)]:
+        r = get(rows, "DatagramLifecycleBenchmark", m)
+        if r:
+            print(f"| {label} | {fmt(r['score'])}{err(r)} | {ratio(r, raw)} |")
 
 
 def throughput(rows):
     gib = 1 << 30
-    print("| transport | receiver | ms per GiB | GB/s | vs raw direct | retained heap (MiB) | in memory / spilled (MiB) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| transport | receiver | ms per GiB (mean; min–max) | GB/s | vs raw direct | vs raw write to file | retained heap (MiB) | in memory / spilled (MiB) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for t in ["TCP", "UNIX"]:
         raw = get(rows, "ThroughputBenchmark", "oneGibibyte", transport=t, receiver="RAW_DIRECT")
-        for rc in ["RAW_DIRECT", "RAW_HEAP", "PROTOTYPE_HEAP_SLABS", "FAKE_LIMIT_8MIB",
+        to_file = get(rows, "ThroughputBenchmark", "oneGibibyte", transport=t, receiver="RAW_WRITE_TO_FILE")
+        for rc in ["RAW_DIRECT", "RAW_HEAP", "RAW_WRITE_TO_FILE", "PROTOTYPE_HEAP_SLABS", "FAKE_LIMIT_8MIB",
                    "FAKE_LIMIT_64MIB_DEFAULT", "FAKE_LIMIT_2GIB_IN_MEMORY"]:
             r = get(rows, "ThroughputBenchmark", "oneGibibyte", transport=t, receiver=rc)
             if not r:
                 continue
             s = r["secondary"]
             gbs = gib / (r["score"] / 1000) / 1e9
-            print(f"| {t} | {rc} | {fmt(r['score'], 0)}{err(r)} | {gbs:.2f} | {raw['score'] / r['score']:.0%} | "
+            share = f"{to_file['score'] / r['score']:.0%}" if to_file else "n/a"
+            print(f"| {t} | {rc} | {fmt(r['score'], 0)} ({spread(r)}) | {gbs:.2f} | {raw['score'] / r['score']:.0%} | {share} | "
                   f"{fmt(s.get('retainedHeapMiB'))} | {fmt(s.get('recordedInMemoryMiB'), 0)} / {fmt(s.get('spilledMiB'), 0)} |")
 
 
@@ -73,7 +102,7 @@ def round_trip(rows):
     print("|---|---|---:|---:|")
     for t in ["TCP", "UNIX"]:
         raw = get(rows, "RoundTripBenchmark", "exchange", transport=t, peer="RAW_ECHO")
-        for p in ["RAW_ECHO", "FAKE_ECHO", "FAKE_HANDLER"]:
+        for p in ["RAW_ECHO", "FAKE_SCRIPT", "FAKE_ECHO", "FAKE_HANDLER"]:
             r = get(rows, "RoundTripBenchmark", "exchange", transport=t, peer=p)
             if r:
                 print(f"| {t} | {p} | {fmt(r['score'])}{err(r)} | {r['score'] / raw['score']:.2f}× |")
@@ -96,7 +125,7 @@ def connections(rows):
     for t in ["TCP", "UNIX"]:
         for n in ["1000", "10000"]:
             raw = get(rows, "ConnectionsBenchmark", "connectAndAnswerAll", transport=t, connections=n, holder="RAW_ECHO")
-            for h in ["RAW_ECHO", "FAKE_ECHO"]:
+            for h in ["RAW_ECHO", "FAKE_ECHO", "FAKE_ECHO_PLATFORM_THREADS", "FAKE_ECHO_VIRTUAL_THREADS"]:
                 r = get(rows, "ConnectionsBenchmark", "connectAndAnswerAll", transport=t, connections=n, holder=h)
                 if not r:
                     continue
@@ -109,22 +138,91 @@ def connections(rows):
 
 def junit(rows):
     plain = get(rows, "JUnitOverheadBenchmark", "thousandTests", suite="PLAIN")
-    fake = get(rows, "JUnitOverheadBenchmark", "thousandTests", suite="WITH_UNIX_SOCKET_SERVER")
-    if not plain or not fake:
+    if not plain:
         print("(not in this run)")
         return
-    print("| suite | ms per 1,000 tests | per test (ms) | overhead per test (ms) |")
-    print("|---|---:|---:|---:|")
-    print(f"| 1,000 plain tests (baseline) | {fmt(plain['score'])} {err(plain)} | {plain['score'] / 1000:.3f} | – |")
-    print(f"| 1,000 tests with @WithUnixSocketServer | {fmt(fake['score'])} {err(fake)} | {fake['score'] / 1000:.3f} | "
-          f"{(fake['score'] - plain['score']) / 1000:.3f} |")
+    print("| suite | ms per 1,000 tests | overhead per test over plain (ms) |")
+    print("|---|---:|---:|")
+    for suite, label in [("PLAIN", "1,000 plain tests (baseline)"),
+                         ("WITH_UNIX_SOCKET_SERVER", "a fresh @WithUnixSocketServer per test"),
+                         ("WITH_PER_CLASS_FAKE", "one per-class fake injected into every test (the extension's share)")]:
+        r = get(rows, "JUnitOverheadBenchmark", "thousandTests", suite=suite)
+        if r:
+            over = "–" if suite == "PLAIN" else f"{(r['score'] - plain['score']) / 1000:.3f}"
+            print(f"| {label} | {fmt(r['score'])}{err(r)} | {over} |")
 
+
+def syslog(rows):
+    raw = get(rows, "SyslogIngestBenchmark", "ingest", receiver="RAW_JUNIXSOCKET")
+    print("| receiver | messages/s | vs raw junixsocket receive loop |")
+    print("|---|---:|---:|")
+    for rc in ["RAW_JUNIXSOCKET", "DATAGRAM_SERVER", "SYSLOG_SERVER"]:
+        r = get(rows, "SyslogIngestBenchmark", "ingest", receiver=rc)
+        if r:
+            print(f"| {rc} | {fmt(r['score'], 0)}{err(r)} | {ratio(r, raw)} |")
+
+
+def fifo(rows):
+    raw = get(rows, "FifoThroughputBenchmark", "transfer", reader="RAW_FILECHANNEL")
+    print("| reader | operations/s | vs raw FileChannel |")
+    print("|---|---:|---:|")
+    for rc in ["RAW_FILECHANNEL", "FIFO"]:
+        r = get(rows, "FifoThroughputBenchmark", "transfer", reader=rc)
+        if r:
+            print(f"| {rc} | {fmt(r['score'], 2)}{err(r)} | {ratio(r, raw)} |")
+
+
+def export(rows):
+    base = get(rows, "ExportBenchmark", "export", output="FILE_WRITE")
+    print("| output | ms | vs writing the bytes to a file |")
+    print("|---|---:|---:|")
+    for o in ["FILE_WRITE", "RECORDING_COPY", "PCAPNG", "JSON_LINES"]:
+        r = get(rows, "ExportBenchmark", "export", output=o)
+        if r:
+            print(f"| {o} | {fmt(r['score'], 0)}{err(r)} | {ratio(r, base)} |")
+
+
+def container(rows):
+    alone = get(rows, "ContainerBenchmark", "containerAlone")
+    print("| run | ms | vs the container alone |")
+    print("|---|---:|---:|")
+    for m, label in [("containerAlone", "container alone"), ("containerWithFakeDevLog", "container with a fake /dev/log")]:
+        r = get(rows, "ContainerBenchmark", m)
+        if r:
+            print(f"| {label} | {fmt(r['score'], 0)}{err(r)} | {ratio(r, alone)} |")
+
+
+def failure_messages(rows):
+    base = get(rows, "FailureMessageBenchmark", "baselineWholeText")
+    print("| failure | ms | vs the whole recording as text |")
+    print("|---|---:|---:|")
+    for m in ["baselineWholeText", "exactBytesLateDifference", "linesEarlyDifference", "framesEarlyDifference",
+              "regexEarlyDifference"]:
+        r = get(rows, "FailureMessageBenchmark", m)
+        if r:
+            print(f"| {m} | {fmt(r['score'], 2)}{err(r)} | {ratio(r, base)} |")
+
+
+CLASSES = {
+    "Lifecycle": ["LifecycleBenchmark"], "Datagram lifecycle": ["DatagramLifecycleBenchmark"],
+    "Throughput": ["ThroughputBenchmark"], "Round trip": ["RoundTripBenchmark"],
+    "Handler history": ["HandlerHistoryBenchmark"], "Connections": ["ConnectionsBenchmark"],
+    "JUnit overhead": ["JUnitOverheadBenchmark"], "Syslog ingest": ["SyslogIngestBenchmark"],
+    "Named pipes": ["FifoThroughputBenchmark"], "Export": ["ExportBenchmark"], "Container": ["ContainerBenchmark"],
+    "Failure messages": ["FailureMessageBenchmark"],
+}
 
 if __name__ == "__main__":
-    rows = load(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/latest.json")
-    for title, table in [("Lifecycle", lifecycle), ("Throughput", throughput), ("Round trip", round_trip),
-                         ("Handler history", history), ("Connections", connections),
-                         ("JUnit overhead", junit)]:
-        print(f"### {title}\n")
-        table(rows)
-        print()
+    for path in sys.argv[1:] or ["benchmarks/results/latest.json"]:
+        rows = load(path)
+        print(f"## {path}\n")
+        for title, table in [("Lifecycle", lifecycle), ("Datagram lifecycle", datagram_lifecycle),
+                             ("Throughput", throughput), ("Round trip", round_trip),
+                             ("Handler history", history), ("Connections", connections),
+                             ("JUnit overhead", junit), ("Syslog ingest", syslog), ("Named pipes", fifo),
+                             ("Export", export), ("Container", container), ("Failure messages", failure_messages)]:
+            if not any(key[0] == title_class for key in rows for title_class in CLASSES[title]):
+                continue
+            print(f"### {title}\n")
+            table(rows)
+            print()

@@ -6,10 +6,12 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,13 @@ final class RawServer implements AutoCloseable {
      * slabs (G1 allocates arrays that large outside the young generation, so GC never copies them)
      * instead of one new array per read.
      */
-    KEEP_IN_HEAP_SLABS
+    KEEP_IN_HEAP_SLABS,
+    /**
+     * Writes every read to a temporary file in the default temporary directory (where spill files
+     * go) on the reading thread, then deletes the file at close: the plainest way to keep every
+     * byte on disk, and so the yardstick for a spilling recording on the same machine.
+     */
+    WRITE_TO_FILE
   }
 
   /**
@@ -103,10 +111,14 @@ final class RawServer implements AutoCloseable {
       case DISCARD_DIRECT -> ByteBuffer.allocateDirect(DISCARD_BUFFER);
       case DISCARD_HEAP -> ByteBuffer.allocate(DISCARD_BUFFER);
       case ECHO -> ByteBuffer.allocateDirect(ECHO_BUFFER);
-      case KEEP_IN_HEAP_SLABS -> ByteBuffer.allocateDirect(DISCARD_BUFFER);
+      case KEEP_IN_HEAP_SLABS, WRITE_TO_FILE -> ByteBuffer.allocateDirect(DISCARD_BUFFER);
     };
     if (behaviour == Behaviour.KEEP_IN_HEAP_SLABS) {
       keep(channel, buffer);
+      return;
+    }
+    if (behaviour == Behaviour.WRITE_TO_FILE) {
+      writeToFile(channel, buffer);
       return;
     }
     try (channel) {
@@ -160,6 +172,39 @@ final class RawServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // close() ended this connection, or the client went away.
+    }
+  }
+
+  /** The disk yardstick: every read goes to a file on this thread; the file is gone afterwards. */
+  private void writeToFile(SocketChannel channel, ByteBuffer readBuffer) {
+    Path file = null;
+    try (channel) {
+      file = Files.createTempFile("sockpuppet-raw-spill-", ".bin");
+      try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        // Ends at end-of-stream, or when close() closes the channel under the blocked read.
+        while (channel.read(readBuffer) >= 0) {
+          readBuffer.flip();
+          while (readBuffer.hasRemaining()) {
+            out.write(readBuffer);
+          }
+          readBuffer.clear();
+        }
+      }
+    } catch (IOException e) {
+      // close() ended this connection, or the client went away.
+    } finally {
+      deleteQuietly(file);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // A temporary file; the benchmark's figures do not depend on it.
     }
   }
 

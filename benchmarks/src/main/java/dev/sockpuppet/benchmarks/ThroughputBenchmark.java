@@ -35,6 +35,9 @@ import org.openjdk.jmh.infra.IterationParams;
  * model. One operation is the whole GiB, from the first write to the server closing the connection
  * after end-of-stream, so every byte has been read (and recorded) when the clock stops.
  *
+ * <p>A second raw server writes every read to a file on its reading thread: what keeping every
+ * byte on this machine's disk costs at the plainest, the yardstick for the fakes that spill.
+ *
  * <p>Fakes run with three in-memory limits: the default (64 MiB, so most of the GiB spills to the
  * temporary file), a low one (8 MiB, nearly all spills), and one above 1 GiB (all of it stays on
  * the heap, which is why this class forks with a 4 GiB heap). The retained heap with the recording
@@ -61,6 +64,7 @@ public class ThroughputBenchmark {
   public enum Receiver {
     RAW_DIRECT(-1),
     RAW_HEAP(-1),
+    RAW_WRITE_TO_FILE(-1),
     PROTOTYPE_HEAP_SLABS(-1),
     FAKE_LIMIT_8MIB(8L << 20),
     FAKE_LIMIT_64MIB_DEFAULT(StreamServer.DEFAULT_MEMORY_LIMIT),
@@ -129,6 +133,7 @@ public class ThroughputBenchmark {
       raw = RawServer.start(transport, scratch.path(), switch (receiver) {
         case RAW_DIRECT -> RawServer.Behaviour.DISCARD_DIRECT;
         case RAW_HEAP -> RawServer.Behaviour.DISCARD_HEAP;
+        case RAW_WRITE_TO_FILE -> RawServer.Behaviour.WRITE_TO_FILE;
         default -> RawServer.Behaviour.KEEP_IN_HEAP_SLABS;
       });
       address = raw.address();

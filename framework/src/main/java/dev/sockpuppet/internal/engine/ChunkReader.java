@@ -19,6 +19,12 @@ import java.nio.channels.ClosedChannelException;
 final class ChunkReader {
   private static final int FIRST_READ_BUFFER = 8 * 1024;
   private static final int LARGEST_READ_BUFFER = 256 * 1024;
+  /**
+   * Reads at least this large may give the buffer itself to a spilling recording (see {@link
+   * Recorder#storeKeeping}): bulk bytes then cross memory once, from the socket, as in a plain
+   * receive loop. Smaller reads are copied: a buffer per small chunk would waste the ring.
+   */
+  private static final int KEEP_AT_LEAST = 64 * 1024;
 
   private final Transport transport;
   private final ConnectionRecord connection;
@@ -72,18 +78,25 @@ final class ChunkReader {
       return null;
     }
     buffer.flip();
+    int capacity = buffer.capacity();
     Segment segment;
     try {
-      segment = recorder.store(buffer);
+      if (read >= KEEP_AT_LEAST) {
+        Recorder.Stored stored = recorder.storeKeeping(buffer);
+        segment = stored.segment();
+        buffer = stored.readBuffer();
+      } else {
+        segment = recorder.store(buffer);
+      }
       connection.recordReceived(segment);
     } catch (IOException e) {
       // The spill file failed (a full disk): the fake cannot keep its promise to record everything.
       throw new UncheckedIOException(connection + " could not record what it read", e);
     }
     transport.recorded(Direction.RECEIVED);
-    if (read == buffer.capacity() && buffer.capacity() < LARGEST_READ_BUFFER) {
+    if (read == capacity && capacity < LARGEST_READ_BUFFER) {
       // A full buffer means more was waiting; larger reads make fewer, larger chunks.
-      buffer = ByteBuffer.allocateDirect(buffer.capacity() * 2);
+      buffer = ByteBuffer.allocateDirect(capacity * 2);
     }
     return segment;
   }

@@ -120,6 +120,30 @@ public final class Recorder {
     return new Segment.Spilled(file, position, length);
   }
 
+  /**
+   * {@link #store}, for a read buffer that is mostly full: past the in-memory limit the recording
+   * keeps {@code data} itself (a direct buffer with the bytes from index 0 to its limit) instead of
+   * copying it, and the caller reads into {@link Stored#readBuffer()} next, a buffer of the same
+   * capacity. Otherwise the bytes are copied as by {@link #store} and {@code data} stays the
+   * caller's ({@code readBuffer()} is {@code data}).
+   */
+  public Stored storeKeeping(ByteBuffer data) throws IOException {
+    int length = data.remaining();
+    boolean keepable = data.isDirect() && data.position() == 0 && length >= data.capacity() / 2;
+    if (!keepable || inMemory.get() + length + CHUNK_OVERHEAD <= memoryLimit) {
+      // Fits in memory (store() decides again under its own accounting, and may still spill).
+      return new Stored(store(data), data);
+    }
+    SpillFile file = spillFile();
+    long position = file.appendKeeping(data);
+    spilled.addAndGet(length);
+    return new Stored(new Segment.Spilled(file, position, length), file.spareBuffer(data.capacity()));
+  }
+
+  /** What {@link #storeKeeping} stored, and the buffer the caller reads into next. */
+  public record Stored(Segment segment, ByteBuffer readBuffer) {
+  }
+
   /** Bytes currently held in memory, including the per-chunk overhead. */
   public long bytesInMemory() {
     return inMemory.get();

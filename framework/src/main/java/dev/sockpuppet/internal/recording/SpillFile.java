@@ -35,6 +35,12 @@ import java.util.function.BooleanSupplier;
  * {@link #STALL}; memory never grows. A recording that never spills has no spill file and so no
  * thread; the thread ends when it has been idle for a moment, and at {@link #seal()}.
  *
+ * <p><b>Keeping a full read buffer instead of copying it.</b> A connection that reads in bulk
+ * hands over its whole read buffer ({@link #appendKeeping}) and takes a spare one ({@link
+ * #spareBuffer}) to read into next; the kept buffer joins the ring as it is, and goes back to the
+ * spares once written. So bulk bytes are copied once, from the socket, as in a plain receive loop.
+ * At most {@value #KEPT} kept buffers wait for the disk, and at most as many spares are kept.
+ *
  * <p><b>Reads</b> of bytes the writer has not written yet are copied from the ring, so a segment
  * reads back right after its append returned, from any thread. Bytes already in the file are read
  * through a {@link RandomAccessFile}, whose I/O ignores interrupts (a {@link FileChannel} closes
@@ -72,6 +78,8 @@ public final class SpillFile {
    * at a time), and a ring small next to the in-memory limit.
    */
   static final int SLOT_BYTES = 1 << 20;
+  /** Read buffers kept at most at once, waiting for the disk; also the most spares kept for reuse. */
+  static final int KEPT = 32;
   /** How long an append waits for the disk to take a buffer before it gives up on the file. */
   static final Duration STALL = Duration.ofSeconds(30);
   /** How long {@link #seal()} and {@link #delete()} wait for the writer. */
@@ -133,6 +141,29 @@ public final class SpillFile {
    */
   public long append(ByteBuffer data) throws IOException {
     return spool.append(data);
+  }
+
+  /**
+   * {@link #append}, keeping {@code data} itself instead of copying it: a direct buffer whose
+   * bytes are from index 0 to its limit, which the caller must neither change nor read into any
+   * more (it reads into a {@link #spareBuffer} next). Ends waiting when {@value #KEPT} kept buffers
+   * wait for the disk.
+   *
+   * @throws IllegalArgumentException when {@code data} is not direct or does not start at 0
+   * @throws IOException as {@link #append} does
+   * @throws IllegalStateException when the file was deleted
+   */
+  public long appendKeeping(ByteBuffer data) throws IOException {
+    if (!data.isDirect() || data.position() != 0) {
+      throw new IllegalArgumentException("only a direct buffer read from index 0 can be kept: " + data);
+    }
+    return spool.appendKeeping(data);
+  }
+
+  /** A cleared direct buffer of {@code capacity} bytes to read into: a written kept one, or a new one. */
+  public ByteBuffer spareBuffer(int capacity) {
+    ByteBuffer spare = spool.takeSpare(capacity);
+    return spare != null ? spare.clear() : ByteBuffer.allocateDirect(capacity);
   }
 
   /** Copies {@code length} bytes at {@code position} into {@code target}; interrupts do not matter. */
@@ -231,9 +262,21 @@ public final class SpillFile {
   /** One buffer of the ring: the bytes of the file from {@code start} on, {@code used} of them. */
   private static final class Slot {
     /** Only ever used with absolute gets and puts, so the writer and readers share it safely. */
-    final ByteBuffer buffer = ByteBuffer.allocateDirect(SLOT_BYTES);
+    final ByteBuffer buffer;
+    /** A connection's read buffer, kept instead of copied: used once, then a spare. */
+    final boolean kept;
     long start;
     int used;
+
+    Slot() {
+      this.buffer = ByteBuffer.allocateDirect(SLOT_BYTES);
+      this.kept = false;
+    }
+
+    Slot(ByteBuffer kept) {
+      this.buffer = kept;
+      this.kept = true;
+    }
   }
 
   /**
@@ -255,6 +298,10 @@ public final class SpillFile {
     /** Signalled whenever a slot is handed over or written, and when the writer ends. */
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
+    /** Kept read buffers already written, for connections to read into again. */
+    private final ArrayDeque<ByteBuffer> spares = new ArrayDeque<>();
+    /** Kept read buffers handed over and not written yet. */
+    private int keptWaiting;
     /** Slots given to the writer, oldest first: together they hold the bytes [durable, filling.start). */
     private final ArrayDeque<Slot> handedOver = new ArrayDeque<>();
     private Slot filling;
@@ -292,7 +339,7 @@ public final class SpillFile {
         long start = size;
         while (data.hasRemaining()) {
           if (filling == null) {
-            interrupted |= awaitFreeSlot();
+            interrupted |= awaitRoom(() -> !free.isEmpty() || slotsMade < SLOTS);
             filling = free.isEmpty() ? newSlot() : free.poll();
             filling.start = size;
             filling.used = 0;
@@ -303,7 +350,7 @@ public final class SpillFile {
           filling.used += n;
           size += n;
           if (filling.used == SLOT_BYTES) {
-            handOver();
+            handOver(filling);
           }
         }
         return start;
@@ -316,19 +363,59 @@ public final class SpillFile {
       }
     }
 
+    long appendKeeping(ByteBuffer data) throws IOException {
+      boolean interrupted = false;
+      appending.lock();
+      lock.lock();
+      try {
+        requireOpen();
+        interrupted = awaitRoom(() -> keptWaiting < KEPT);
+        // The ring is written in order, so the slot being filled goes first, as far as it got.
+        if (filling != null && filling.used > 0) {
+          handOver(filling);
+        } else if (filling != null) {
+          free.addLast(filling);
+          filling = null;
+        }
+        Slot slot = new Slot(data);
+        slot.start = size;
+        slot.used = data.limit();
+        size += slot.used;
+        keptWaiting++;
+        handOver(slot);
+        return slot.start;
+      } finally {
+        lock.unlock();
+        appending.unlock();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    ByteBuffer takeSpare(int capacity) {
+      lock.lock();
+      try {
+        ByteBuffer spare = spares.peekFirst();
+        return spare != null && spare.capacity() == capacity ? spares.pollFirst() : null;
+      } finally {
+        lock.unlock();
+      }
+    }
+
     private Slot newSlot() {
       slotsMade++;
       return new Slot();
     }
 
     /**
-     * Waits until a slot is free or may be made; returns whether the thread was interrupted
-     * meanwhile (the wait goes on: giving up would lose the bytes).
+     * Waits until the ring has room ({@code hasRoom}, asked with the lock held); returns whether
+     * the thread was interrupted meanwhile (the wait goes on: giving up would lose the bytes).
      */
-    private boolean awaitFreeSlot() throws IOException {
+    private boolean awaitRoom(BooleanSupplier hasRoom) throws IOException {
       boolean interrupted = false;
       long deadline = System.nanoTime() + stallNanos;
-      while (free.isEmpty() && slotsMade == SLOTS) {
+      while (!hasRoom.getAsBoolean()) {
         // A stop or close while this append waited ends it: what it adds now would not be written.
         requireOpen();
         long left = deadline - System.nanoTime();
@@ -364,10 +451,12 @@ public final class SpillFile {
       }
     }
 
-    /** Gives the filled slot to the writer, starting the writer if there is none. Holds the lock. */
-    private void handOver() {
-      handedOver.addLast(filling);
-      filling = null;
+    /** Gives {@code slot} to the writer, starting the writer if there is none. Holds the lock. */
+    private void handOver(Slot slot) {
+      handedOver.addLast(slot);
+      if (slot == filling) {
+        filling = null;
+      }
       if (writer == null && failure == null && !discarded) {
         writer = Threads.start(Threads.prefix(owner) + "-spill", this::writeHandedOver);
         lastWriter = writer;
@@ -440,8 +529,15 @@ public final class SpillFile {
         }
         handedOver.removeFirst();
         durable = slot.start + slot.used;
-        slot.used = 0;
-        free.addLast(slot);
+        if (!slot.kept) {
+          slot.used = 0;
+          free.addLast(slot);
+        } else {
+          keptWaiting--;
+          if (spares.size() < KEPT) {
+            spares.addLast(slot.buffer);
+          }
+        }
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -533,7 +629,7 @@ public final class SpillFile {
         if (!sealed) {
           sealed = true;
           if (filling != null && filling.used > 0) {
-            handOver();
+            handOver(filling);
           } else if (filling != null) {
             free.addLast(filling);
             filling = null;
@@ -545,6 +641,7 @@ public final class SpillFile {
         if (writer == null) {
           // Nothing is written any more: the ring's direct memory goes with the next collection.
           free.clear();
+          spares.clear();
           ended = lastWriter;
         }
       } finally {
@@ -570,6 +667,8 @@ public final class SpillFile {
         handedOver.clear();
         filling = null;
         free.clear();
+        spares.clear();
+        keptWaiting = 0;
         changed.signalAll();
         if (wait) {
           interrupted = awaitLocked(() -> writer == null, deadline);

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -347,6 +349,138 @@ class SpillWriterTest {
     assertEquals(1, file.buffersMade(), "the ring grows only as needed");
     file.seal();
     assertEquals(MIB - 1, Files.size(file.path()));
+  }
+
+  @Test
+  void keptReadBuffersJoinTheRingInOrderWithCopiedAppendsAndComeBackAsSparesOnceWritten() throws Exception {
+    disk.close();
+    SpillFile file = file("TcpServer 'bulk'");
+    int capacity = 256 * 1024;
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    List<ByteBuffer> kept = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      if (i % 3 == 0) {
+        byte[] small = pattern(1000 + i, i);
+        assertEquals(expected.size(), file.append(ByteBuffer.wrap(small)), "a copied append follows the kept ones");
+        expected.write(small);
+      }
+      ByteBuffer buffer = file.spareBuffer(capacity);
+      for (ByteBuffer earlier : kept) {
+        assertNotSame(earlier, buffer, "nothing is written yet, so no kept buffer is a spare");
+      }
+      byte[] bulk = pattern(capacity - i, 100 + i);
+      buffer.put(bulk).flip();
+      assertEquals(expected.size(), file.appendKeeping(buffer), "a kept buffer starts where the file ends");
+      kept.add(buffer);
+      expected.write(bulk);
+    }
+    byte[] all = expected.toByteArray();
+    byte[] early = new byte[all.length];
+    file.read(0, early, 0, early.length);
+    assertArrayEquals(all, early, "read back from the ring before the disk has any of it");
+
+    disk.open();
+    ByteBuffer spare = Awaitility.await("a written kept buffer to come back as a spare").atMost(WAIT)
+        .until(() -> file.spareBuffer(capacity), buffer -> kept.stream().anyMatch(k -> k == buffer));
+    assertEquals(0, spare.position(), "a spare comes cleared");
+    assertEquals(capacity, spare.limit(), "a spare comes cleared");
+    spare.put(pattern(capacity, 99)); // the reader's next read must not touch what is recorded
+    file.seal();
+    assertArrayEquals(all, Files.readAllBytes(file.path()), "the file holds every byte in append order");
+    byte[] back = new byte[all.length];
+    file.read(0, back, 0, back.length);
+    assertArrayEquals(all, back);
+    assertTrue(problems.isEmpty(), problems::toString);
+  }
+
+  @Test
+  void keptBuffersWaitingForTheDiskAreBoundedAndTheNextWaitsUntilOneIsWritten() throws Exception {
+    disk.close();
+    SpillFile file = file("TcpServer 'kept back'");
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    for (int i = 0; i < SpillFile.KEPT; i++) {
+      byte[] bytes = pattern(4096, i);
+      file.appendKeeping(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
+      expected.write(bytes);
+    }
+    byte[] last = pattern(4096, 77);
+    expected.write(last);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread appender = new Thread(() -> {
+      try {
+        file.appendKeeping(ByteBuffer.allocateDirect(last.length).put(last).flip());
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    }, "spill-kept-back");
+    appender.start();
+    Awaitility.await("the append to wait for the disk").atMost(WAIT)
+        .until(() -> appender.getState() == Thread.State.TIMED_WAITING);
+    disk.open();
+    appender.join(WAIT.toMillis());
+    assertFalse(appender.isAlive(), "the append finished once the disk took a kept buffer");
+    if (failure.get() != null) {
+      throw new AssertionError("the held-back append failed", failure.get());
+    }
+    file.seal();
+    assertArrayEquals(expected.toByteArray(), Files.readAllBytes(file.path()));
+  }
+
+  @Test
+  void onlyADirectBufferReadFromItsStartCanBeKeptAndASealedFileKeepsNone() throws Exception {
+    SpillFile file = file("TcpServer 'picky'");
+    IllegalArgumentException heap =
+        assertThrows(IllegalArgumentException.class, () -> file.appendKeeping(ByteBuffer.allocate(10)));
+    assertTrue(heap.getMessage().startsWith("only a direct buffer read from index 0 can be kept"), heap.getMessage());
+    ByteBuffer shifted = ByteBuffer.allocateDirect(10).position(1);
+    assertThrows(IllegalArgumentException.class, () -> file.appendKeeping(shifted));
+    file.seal();
+    IOException sealed = assertThrows(IOException.class, () -> file.appendKeeping(ByteBuffer.allocateDirect(10)));
+    assertTrue(sealed.getMessage().endsWith("is sealed: its fake stopped"), sealed.getMessage());
+    assertEquals(0, Files.size(file.path()));
+  }
+
+  @Test
+  void aRecorderPastItsLimitKeepsAFullReadBufferAndTheNextReadCannotChangeWhatItRecorded() throws Exception {
+    Recorder recorder = new Recorder("TcpServer 'keeper'", 300 * 1024, (description, cause) -> problems.add(description));
+    try {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+      byte[] first = pattern(200 * 1024, 1);
+      Recorder.Stored inMemory = recorder.storeKeeping(buffer.put(first).flip());
+      assertSame(buffer, inMemory.readBuffer(), "within the limit the bytes are copied and the buffer stays");
+      assertTrue(inMemory.segment() instanceof Segment.InMemory, inMemory.segment().toString());
+
+      buffer.clear();
+      byte[] second = pattern(200 * 1024, 2);
+      Recorder.Stored spilled = recorder.storeKeeping(buffer.put(second).flip());
+      assertTrue(spilled.segment() instanceof Segment.Spilled, spilled.segment().toString());
+      // The buffer to read into next is a new one, or this one again once the writer has put its
+      // bytes on disk: either way the caller's next read must not change what was recorded.
+      assertEquals(buffer.capacity(), spilled.readBuffer().capacity());
+      assertEquals(buffer.capacity(), spilled.readBuffer().remaining(), "it comes cleared");
+      spilled.readBuffer().put(pattern(256 * 1024, 3));
+
+      byte[] small = pattern(100 * 1024, 4); // does not fit in what is left of the limit either
+      ByteBuffer mostlyEmpty = ByteBuffer.allocateDirect(256 * 1024).put(small).flip();
+      Recorder.Stored copied = recorder.storeKeeping(mostlyEmpty);
+      assertSame(mostlyEmpty, copied.readBuffer(), "a buffer less than half full is copied, not kept");
+      assertTrue(copied.segment() instanceof Segment.Spilled);
+
+      assertArrayEquals(first, bytes(inMemory.segment()));
+      assertArrayEquals(second, bytes(spilled.segment()));
+      assertArrayEquals(small, bytes(copied.segment()));
+      recorder.seal();
+      assertArrayEquals(second, bytes(spilled.segment()), "and from the file after the stop");
+      assertTrue(problems.isEmpty(), problems::toString);
+    } finally {
+      recorder.release();
+    }
+  }
+
+  private static byte[] bytes(Segment segment) {
+    byte[] bytes = new byte[segment.length()];
+    segment.copyTo(0, bytes, 0, bytes.length);
+    return bytes;
   }
 
   private static byte[] slice(byte[] bytes, int from, int length) {
