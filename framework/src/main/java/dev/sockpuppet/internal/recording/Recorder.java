@@ -15,8 +15,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Thread-safe: connection threads store concurrently.
  *
- * <p>Past the limit a store only copies the chunk into the spill file's ring of buffers; the spill
- * file's writer thread puts it on disk (see {@link SpillFile}). What goes wrong there goes to the
+ * <p>Past the limit a store only copies the chunk into the spill file's ring of buffers, or with
+ * {@link #storeKeeping} hands the read buffer itself over; the spill file's writer thread puts it
+ * on disk (see {@link SpillFile}). What goes wrong there goes to the
  * recording's problem sink (the fake's reported problems), and later stores fail.
  */
 public final class Recorder {
